@@ -1,0 +1,196 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Xuhui.Crm.Domain.Auditing;
+using Xuhui.Crm.Domain.Firms;
+
+namespace Xuhui.Crm.Web.Data;
+
+/// <summary>
+/// Every save bumps versions, stamps times, keeps the search grams in step and writes field-level audit rows,
+/// all in one transaction: when the save fails, nothing of it (audit included) is written.
+/// </summary>
+public sealed partial class CrmDbContext
+{
+    private static readonly HashSet<string> UnauditedFields =
+        [nameof(IVersioned.Version), "UpdatedAt", "CreatedAt", nameof(Firm.SearchText)];
+
+    private readonly List<AuditEntry> _extraAudit = [];
+
+    /// <summary>Who is making the change; set per request.</summary>
+    public long? ActorId { get; set; }
+
+    /// <summary>Records a change that is not a scalar property (e.g. a firm's co-officers).</summary>
+    public void RecordChange(long firmId, string entityType, long entityId, string field, string? oldValue, string? newValue) =>
+        _extraAudit.Add(new AuditEntry
+        {
+            FirmId = firmId,
+            EntityType = entityType,
+            EntityId = entityId,
+            Action = "updated",
+            Changes = [new AuditChange(field, oldValue, newValue)],
+        });
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        ChangeTracker.DetectChanges();
+
+        var pending = new List<(EntityEntry Entry, string Action, List<AuditChange> Changes)>();
+        var reindex = new List<Firm>();
+        foreach (var entry in ChangeTracker.Entries().ToList())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            Stamp(entry, now);
+            if (entry.Entity is Firm firm && NeedsReindex(entry))
+            {
+                firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
+                reindex.Add(firm);
+            }
+
+            if (entry.Entity is IAudited)
+            {
+                var changes = Diff(entry);
+                if (changes.Count > 0 || entry.State == EntityState.Added)
+                {
+                    pending.Add((entry, entry.State == EntityState.Added ? "created" : "updated", changes));
+                }
+            }
+        }
+
+        if (pending.Count == 0 && reindex.Count == 0 && _extraAudit.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var tx = Database.CurrentTransaction is null
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        foreach (var (entry, action, changes) in pending)
+        {
+            var audited = (IAudited)entry.Entity;
+            AuditEntries.Add(new AuditEntry
+            {
+                FirmId = audited.AuditFirmId,
+                EntityType = entry.Metadata.ClrType.Name,
+                EntityId = audited.Id,
+                Action = action,
+                Changes = changes,
+                UserId = ActorId,
+                At = now,
+            });
+        }
+
+        foreach (var extra in _extraAudit)
+        {
+            extra.UserId = ActorId;
+            extra.At = now;
+            AuditEntries.Add(extra);
+        }
+
+        _extraAudit.Clear();
+        foreach (var firm in reindex)
+        {
+            await FirmSearchGrams.Where(g => g.FirmId == firm.Id).ExecuteDeleteAsync(cancellationToken);
+            FirmSearchGrams.AddRange(SearchText.Grams(firm.SearchText).Select(g => new FirmSearchGram { Gram = g, FirmId = firm.Id }));
+        }
+
+        count += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        return count;
+    }
+
+    private static void Stamp(EntityEntry entry, DateTime now)
+    {
+        if (entry.State == EntityState.Added)
+        {
+            SetIfPresent(entry, "CreatedAt", now);
+        }
+
+        SetIfPresent(entry, "UpdatedAt", now);
+        if (entry.Entity is IVersioned versioned)
+        {
+            if (entry.State == EntityState.Added)
+            {
+                versioned.Version = 1;
+            }
+            else
+            {
+                versioned.Version = (int)entry.Property(nameof(IVersioned.Version)).OriginalValue! + 1;
+            }
+        }
+    }
+
+    private static void SetIfPresent(EntityEntry entry, string name, DateTime now)
+    {
+        var property = entry.Metadata.FindProperty(name);
+        if (property is not null && property.ClrType == typeof(DateTime))
+        {
+            entry.Property(name).CurrentValue = now;
+        }
+    }
+
+    private static bool NeedsReindex(EntityEntry entry) =>
+        entry.State == EntityState.Added
+        || entry.Property(nameof(Firm.Name)).IsModified
+        || entry.Property(nameof(Firm.EnglishName)).IsModified
+        || entry.Property(nameof(Firm.CreditCode)).IsModified
+        || entry.Property(nameof(Firm.FormerNames)).IsModified;
+
+    private static List<AuditChange> Diff(EntityEntry entry)
+    {
+        var changes = new List<AuditChange>();
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (UnauditedFields.Contains(name) || property.Metadata.IsPrimaryKey())
+            {
+                continue;
+            }
+
+            if (entry.State == EntityState.Added)
+            {
+                var value = Format(property.CurrentValue);
+                if (value is not null)
+                {
+                    changes.Add(new AuditChange(name, null, value));
+                }
+            }
+            else if (property.IsModified)
+            {
+                var before = Format(property.OriginalValue);
+                var after = Format(property.CurrentValue);
+                if (before != after)
+                {
+                    changes.Add(new AuditChange(name, before, after));
+                }
+            }
+        }
+
+        return changes;
+    }
+
+    internal static string? Format(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
+        IEnumerable<string> list => string.Join("、", list),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Xuhui.Crm.Domain.Auditing;
+using Xuhui.Crm.Domain.Cases;
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Domain.Users;
+using Xuhui.Crm.Domain.Visits;
+
+namespace Xuhui.Crm.Web.Data;
+
+public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options, TimeProvider? clock = null) : DbContext(options)
+{
+    public TimeProvider Clock { get; set; } = clock ?? TimeProvider.System;
+
+    public DbSet<Firm> Firms => Set<Firm>();
+    public DbSet<FirmOfficer> FirmOfficers => Set<FirmOfficer>();
+    public DbSet<FirmFinancial> FirmFinancials => Set<FirmFinancial>();
+    public DbSet<FirmStatusChange> FirmStatusChanges => Set<FirmStatusChange>();
+    public DbSet<FirmSearchGram> FirmSearchGrams => Set<FirmSearchGram>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<CaseTransition> CaseTransitions => Set<CaseTransition>();
+    public DbSet<AnnualReportFiling> AnnualReportFilings => Set<AnnualReportFiling>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<VisitOfficer> VisitOfficers => Set<VisitOfficer>();
+    public DbSet<VisitContact> VisitContacts => Set<VisitContact>();
+    public DbSet<FollowUpTask> Tasks => Set<FollowUpTask>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        // Money is stored as integer fen: exact, and comparable in SQL on every provider.
+        configurationBuilder.Properties<decimal>().HaveConversion<MoneyConverter>();
+        configurationBuilder.Properties<decimal?>().HaveConversion<MoneyConverter>();
+    }
+}

@@ -1,0 +1,716 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Xuhui.Crm.Web.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EntityId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Changes = table.Column<string>(type: "TEXT", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Users",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", nullable: true),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SupervisorId = table.Column<long>(type: "INTEGER", nullable: true),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: false),
+                    FailedLogins = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Users", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Users_Users_SupervisorId",
+                        column: x => x.SupervisorId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AccessTokens",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccessTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AccessTokens_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Firms",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FormerNames = table.Column<string>(type: "TEXT", nullable: false),
+                    EnglishName = table.Column<string>(type: "TEXT", nullable: true),
+                    CreditCode = table.Column<string>(type: "TEXT", maxLength: 18, nullable: true),
+                    CreditCodeOverride = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsProspect = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreditCodeOverrideReason = table.Column<string>(type: "TEXT", nullable: true),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    DistrictName = table.Column<string>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", nullable: true),
+                    Zone = table.Column<string>(type: "TEXT", nullable: true),
+                    Industry = table.Column<string>(type: "TEXT", nullable: true),
+                    Ownership = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    EstablishedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Headcount = table.Column<int>(type: "INTEGER", nullable: true),
+                    RdHeadcount = table.Column<int>(type: "INTEGER", nullable: true),
+                    InventionPatents = table.Column<int>(type: "INTEGER", nullable: true),
+                    CoreIpCount = table.Column<int>(type: "INTEGER", nullable: true),
+                    TechField = table.Column<string>(type: "TEXT", nullable: true),
+                    InnovationScore = table.Column<int>(type: "INTEGER", nullable: true),
+                    Tier = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    LeadOfficerId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AssignedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    LastVisitOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    IsArchived = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SearchText = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Firms", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Firms_Users_LeadOfficerId",
+                        column: x => x.LeadOfficerId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Cases",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Program = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IsOpen = table.Column<bool>(type: "INTEGER", nullable: false),
+                    StageSince = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    OpenedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ClosedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    OwnerId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CertificateNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    CertificateIssuedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CertificateExpiresOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    LittleGiantTier = table.Column<string>(type: "TEXT", nullable: true),
+                    Cohort = table.Column<int>(type: "INTEGER", nullable: true),
+                    ProjectStartOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ProjectEndOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    EvaluationScore = table.Column<int>(type: "INTEGER", nullable: true),
+                    EvaluationGrade = table.Column<string>(type: "TEXT", nullable: true),
+                    RdCenterType = table.Column<string>(type: "TEXT", nullable: true),
+                    RecognizedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    TargetBoard = table.Column<string>(type: "TEXT", nullable: true),
+                    Sponsor = table.Column<string>(type: "TEXT", nullable: true),
+                    FiledOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Cases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Cases_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Cases_Users_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Contacts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", nullable: true),
+                    Email = table.Column<string>(type: "TEXT", nullable: true),
+                    WeChat = table.Column<string>(type: "TEXT", nullable: true),
+                    IsArchived = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Contacts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Contacts_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FirmFinancials",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    SalesRevenue = table.Column<long>(type: "INTEGER", nullable: true),
+                    TotalRevenue = table.Column<long>(type: "INTEGER", nullable: true),
+                    RdExpense = table.Column<long>(type: "INTEGER", nullable: true),
+                    RdExpenseInChina = table.Column<long>(type: "INTEGER", nullable: true),
+                    HighTechRevenue = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirmFinancials", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FirmFinancials_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FirmOfficers",
+                columns: table => new
+                {
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirmOfficers", x => new { x.FirmId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_FirmOfficers_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_FirmOfficers_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FirmSearchGrams",
+                columns: table => new
+                {
+                    Gram = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirmSearchGrams", x => new { x.Gram, x.FirmId });
+                    table.ForeignKey(
+                        name: "FK_FirmSearchGrams_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FirmStatusChanges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    EffectiveOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordedById = table.Column<long>(type: "INTEGER", nullable: true),
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirmStatusChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FirmStatusChanges_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Visits",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    On = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    StartsAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DurationMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    Location = table.Column<string>(type: "TEXT", nullable: true),
+                    Summary = table.Column<string>(type: "TEXT", nullable: true),
+                    Requests = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Visits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Visits_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AnnualReportFilings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    FiledOn = table.Column<DateOnly>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AnnualReportFilings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AnnualReportFilings_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CaseTransitions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FromStage = table.Column<string>(type: "TEXT", nullable: true),
+                    ToStage = table.Column<string>(type: "TEXT", nullable: false),
+                    On = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ById = table.Column<long>(type: "INTEGER", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaseTransitions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CaseTransitions_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Tasks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: true),
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AssigneeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CompletedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CompletionNote = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Tasks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Tasks_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Tasks_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Tasks_Users_AssigneeId",
+                        column: x => x.AssigneeId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Tasks_Visits_VisitId",
+                        column: x => x.VisitId,
+                        principalTable: "Visits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "VisitContacts",
+                columns: table => new
+                {
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ContactId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VisitContacts", x => new { x.VisitId, x.ContactId });
+                    table.ForeignKey(
+                        name: "FK_VisitContacts_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_VisitContacts_Visits_VisitId",
+                        column: x => x.VisitId,
+                        principalTable: "Visits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "VisitOfficers",
+                columns: table => new
+                {
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VisitOfficers", x => new { x.VisitId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_VisitOfficers_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_VisitOfficers_Visits_VisitId",
+                        column: x => x.VisitId,
+                        principalTable: "Visits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessTokens_TokenHash",
+                table: "AccessTokens",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessTokens_UserId",
+                table: "AccessTokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AnnualReportFilings_CaseId_Year",
+                table: "AnnualReportFilings",
+                columns: new[] { "CaseId", "Year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_EntityType_EntityId",
+                table: "AuditEntries",
+                columns: new[] { "EntityType", "EntityId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_FirmId_At",
+                table: "AuditEntries",
+                columns: new[] { "FirmId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_CertificateExpiresOn",
+                table: "Cases",
+                column: "CertificateExpiresOn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_FirmId_Program_Stage",
+                table: "Cases",
+                columns: new[] { "FirmId", "Program", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_OneOpenPerProgram",
+                table: "Cases",
+                columns: new[] { "FirmId", "Program" },
+                unique: true,
+                filter: "\"IsOpen\" = TRUE");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_OwnerId_IsOpen",
+                table: "Cases",
+                columns: new[] { "OwnerId", "IsOpen" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_Program_Stage_FirmId",
+                table: "Cases",
+                columns: new[] { "Program", "Stage", "FirmId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseTransitions_CaseId_On",
+                table: "CaseTransitions",
+                columns: new[] { "CaseId", "On" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CaseTransitions_On",
+                table: "CaseTransitions",
+                column: "On");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_FirmId",
+                table: "Contacts",
+                column: "FirmId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FirmFinancials_FirmId_Year",
+                table: "FirmFinancials",
+                columns: new[] { "FirmId", "Year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FirmOfficers_UserId_FirmId",
+                table: "FirmOfficers",
+                columns: new[] { "UserId", "FirmId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_CreditCode",
+                table: "Firms",
+                column: "CreditCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_DistrictCode",
+                table: "Firms",
+                column: "DistrictCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_Industry",
+                table: "Firms",
+                column: "Industry");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_LeadOfficerId",
+                table: "Firms",
+                column: "LeadOfficerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_Name",
+                table: "Firms",
+                column: "Name");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_Status",
+                table: "Firms",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_Tier",
+                table: "Firms",
+                column: "Tier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Firms_Zone",
+                table: "Firms",
+                column: "Zone");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FirmSearchGrams_FirmId",
+                table: "FirmSearchGrams",
+                column: "FirmId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FirmStatusChanges_FirmId_EffectiveOn",
+                table: "FirmStatusChanges",
+                columns: new[] { "FirmId", "EffectiveOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_AssigneeId_Status_DueOn",
+                table: "Tasks",
+                columns: new[] { "AssigneeId", "Status", "DueOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_CaseId",
+                table: "Tasks",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_FirmId",
+                table: "Tasks",
+                column: "FirmId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_Status_DueOn",
+                table: "Tasks",
+                columns: new[] { "Status", "DueOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_VisitId",
+                table: "Tasks",
+                column: "VisitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_SupervisorId",
+                table: "Users",
+                column: "SupervisorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_UserName",
+                table: "Users",
+                column: "UserName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VisitContacts_ContactId",
+                table: "VisitContacts",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VisitOfficers_UserId_VisitId",
+                table: "VisitOfficers",
+                columns: new[] { "UserId", "VisitId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Visits_FirmId_On",
+                table: "Visits",
+                columns: new[] { "FirmId", "On" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Visits_On",
+                table: "Visits",
+                column: "On");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AccessTokens");
+
+            migrationBuilder.DropTable(
+                name: "AnnualReportFilings");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "CaseTransitions");
+
+            migrationBuilder.DropTable(
+                name: "FirmFinancials");
+
+            migrationBuilder.DropTable(
+                name: "FirmOfficers");
+
+            migrationBuilder.DropTable(
+                name: "FirmSearchGrams");
+
+            migrationBuilder.DropTable(
+                name: "FirmStatusChanges");
+
+            migrationBuilder.DropTable(
+                name: "Tasks");
+
+            migrationBuilder.DropTable(
+                name: "VisitContacts");
+
+            migrationBuilder.DropTable(
+                name: "VisitOfficers");
+
+            migrationBuilder.DropTable(
+                name: "Cases");
+
+            migrationBuilder.DropTable(
+                name: "Contacts");
+
+            migrationBuilder.DropTable(
+                name: "Visits");
+
+            migrationBuilder.DropTable(
+                name: "Firms");
+
+            migrationBuilder.DropTable(
+                name: "Users");
+        }
+    }
+}

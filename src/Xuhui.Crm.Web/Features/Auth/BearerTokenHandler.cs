@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Web.Data;
+
+namespace Xuhui.Crm.Web.Features.Auth;
+
+/// <summary>
+/// Opaque bearer tokens: only their hash is stored, and every request checks the user is still active with the
+/// same security stamp, so deactivation or a role change ends every token at once.
+/// </summary>
+public sealed class BearerTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    CrmDbContext db,
+    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = Hash(header["Bearer ".Length..].Trim());
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = await db.AccessTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash && t.ExpiresAt > now)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.SecurityStamp, User = u })
+            .Where(x => x.User.IsActive && x.User.SecurityStamp == x.SecurityStamp)
+            .Select(x => new { x.User.Id, x.User.UserName, x.User.Role, x.User.DisplayName })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (found is null)
+        {
+            return AuthenticateResult.Fail("invalid or expired token");
+        }
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(ClaimTypes.Name, found.UserName),
+                new Claim(ClaimTypes.Role, found.Role),
+                new Claim("display_name", found.DisplayName),
+            ],
+            SchemeName);
+        db.ActorId = found.Id;
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+}

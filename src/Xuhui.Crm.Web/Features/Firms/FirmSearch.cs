@@ -1,0 +1,149 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Features.Firms;
+
+/// <summary>Query-string filters of the firm list.</summary>
+public sealed record FirmQuery(
+    string? Q,
+    string? Program,
+    string? Stage,
+    long? OfficerId,
+    string? Zone,
+    string? Industry,
+    string? Tier,
+    string? Status,
+    string? Sort,
+    int? Page,
+    int? PageSize)
+{
+    public const int MaxPageSize = 200;
+
+    public Errors Validate()
+    {
+        var errors = new Errors();
+        if (Tier is not null && !Json.TryParseEnum<FirmTier>(Tier, out _))
+        {
+            errors.Add("tier", $"取值应为 (one of): {Json.Allowed<FirmTier>()}");
+        }
+
+        if (Status is not null && !Json.TryParseEnum<FirmStatus>(Status, out _))
+        {
+            errors.Add("status", $"取值应为 (one of): {Json.Allowed<FirmStatus>()}");
+        }
+
+        if (Page is < 1)
+        {
+            errors.Add("page", "页码从1开始 (page starts at 1)");
+        }
+
+        if (PageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"每页1–{MaxPageSize}条 (1 to {MaxPageSize})");
+        }
+
+        if (Sort is not null && Sort is not ("name" or "-name" or "createdAt" or "-createdAt" or "lastVisitOn" or "-lastVisitOn"))
+        {
+            errors.Add("sort", "取值应为 name, createdAt, lastVisitOn（前加 - 为倒序）");
+        }
+
+        if (Q is { Length: > 100 })
+        {
+            errors.Add("q", "搜索词不超过100字 (at most 100 characters)");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>
+/// Firm search: a query of one or two characters is answered from the gram index alone; a longer one takes the
+/// candidates of its first pair and confirms the whole substring. Filters all ride on indexes.
+/// </summary>
+public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
+{
+    public IQueryable<Firm> Filter(FirmQuery query)
+    {
+        var firms = db.Firms.AsNoTracking().Where(f => !f.IsArchived);
+        var q = SearchText.Normalize(query.Q);
+        if (q.Length > 0)
+        {
+            var lead = SearchText.LeadGram(q);
+            firms = firms.Where(f => db.FirmSearchGrams.Where(g => g.Gram == lead).Select(g => g.FirmId).Contains(f.Id));
+            if (SearchText.RuneLength(q) > 2)
+            {
+                firms = firms.Where(f => f.SearchText.Contains(q));
+            }
+        }
+
+        if (query.Program is not null || query.Stage is not null)
+        {
+            var cases = db.Cases.AsQueryable();
+            if (query.Program is not null)
+            {
+                cases = cases.Where(c => c.Program == query.Program);
+            }
+
+            if (query.Stage is not null)
+            {
+                cases = cases.Where(c => c.Stage == query.Stage);
+            }
+
+            firms = firms.Where(f => cases.Select(c => c.FirmId).Contains(f.Id));
+        }
+
+        if (query.OfficerId is { } officer)
+        {
+            firms = firms.Where(f => f.LeadOfficerId == officer
+                || db.FirmOfficers.Where(o => o.UserId == officer).Select(o => o.FirmId).Contains(f.Id));
+        }
+
+        if (query.Zone is not null)
+        {
+            firms = firms.Where(f => f.Zone == query.Zone);
+        }
+
+        if (query.Industry is not null)
+        {
+            firms = firms.Where(f => f.Industry == query.Industry);
+        }
+
+        if (Json.TryParseEnum<FirmTier>(query.Tier, out var tier))
+        {
+            firms = firms.Where(f => f.Tier == tier);
+        }
+
+        if (Json.TryParseEnum<FirmStatus>(query.Status, out var status))
+        {
+            firms = firms.Where(f => f.Status == status);
+        }
+
+        return firms;
+    }
+
+    public async Task<FirmPage> SearchAsync(FirmQuery query, CancellationToken ct)
+    {
+        var page = query.Page ?? 1;
+        var size = query.PageSize ?? 20;
+        var firms = Filter(query);
+        var total = await firms.CountAsync(ct);
+        var ordered = query.Sort switch
+        {
+            "-name" => firms.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id),
+            "createdAt" => firms.OrderBy(f => f.Id),
+            "-createdAt" => firms.OrderByDescending(f => f.Id),
+            "lastVisitOn" => firms.OrderBy(f => f.LastVisitOn).ThenBy(f => f.Id),
+            "-lastVisitOn" => firms.OrderByDescending(f => f.LastVisitOn).ThenByDescending(f => f.Id),
+            _ => firms.OrderBy(f => f.Name).ThenBy(f => f.Id),
+        };
+        var items = total == 0 ? [] : await ordered.Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        var ids = items.Select(f => f.Id).ToList();
+        var coOfficers = (ids.Count == 0 ? [] : await db.FirmOfficers.AsNoTracking().Where(o => ids.Contains(o.FirmId)).ToListAsync(ct))
+            .ToLookup(o => o.FirmId, o => o.UserId);
+        var cadence = options.Value.Cadence;
+        return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id], cadence, withFinancials: false)).ToList(), total, page, size);
+    }
+}

@@ -1,0 +1,150 @@
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Domain.Hnte;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Features.Firms;
+
+/// <summary>Validates a firm as submitted and copies it onto the entity; nothing is copied when anything is wrong.</summary>
+public static class FirmValidation
+{
+    public static Errors Validate(FirmDto r, ReferenceData reference)
+    {
+        var errors = new Errors();
+        if (string.IsNullOrWhiteSpace(r.Name))
+        {
+            errors.Add("name", "企业名称必填 (required)");
+        }
+        else if (r.Name.Trim().Length > 200)
+        {
+            errors.Add("name", "企业名称不超过200字 (at most 200 characters)");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.CreditCode))
+        {
+            if (!r.IsProspect)
+            {
+                errors.Add("creditCode", "统一社会信用代码必填；尚未设立中国主体的潜在企业请标记 isProspect (required unless the firm is a prospect)");
+            }
+        }
+        else
+        {
+            var check = CreditCode.Check(r.CreditCode);
+            if (!check.IsValid)
+            {
+                var overridable = check.Error == CreditCodeError.WrongCheckCharacter;
+                if (!(overridable && r.CreditCodeOverride))
+                {
+                    errors.Add("creditCode", check.Message);
+                }
+                else if (string.IsNullOrWhiteSpace(r.CreditCodeOverrideReason))
+                {
+                    errors.Add("creditCodeOverrideReason", "使用校验位不符的早期代码须说明理由 (an override needs a reason)");
+                }
+            }
+        }
+
+        if (r.Zone is not null && !reference.IsZone(r.Zone))
+        {
+            errors.Add("zone", $"未知功能区 (unknown zone): {r.Zone}");
+        }
+
+        if (r.Industry is not null && !reference.IsIndustry(r.Industry))
+        {
+            errors.Add("industry", $"未知行业 (unknown industry): {r.Industry}");
+        }
+
+        if (r.TechField is not null && !HnteCheck.TechFields.Contains(r.TechField))
+        {
+            errors.Add("techField", $"技术领域须为八大领域之一 (one of): {string.Join("、", HnteCheck.TechFields)}");
+        }
+
+        NonNegative(errors, "headcount", r.Headcount);
+        NonNegative(errors, "rdHeadcount", r.RdHeadcount);
+        NonNegative(errors, "inventionPatents", r.InventionPatents);
+        NonNegative(errors, "coreIpCount", r.CoreIpCount);
+        if (r.RdHeadcount > r.Headcount)
+        {
+            errors.Add("rdHeadcount", "研发人员数不能超过职工总数 (R&D headcount exceeds headcount)");
+        }
+
+        if (r.InnovationScore is < 0 or > 100)
+        {
+            errors.Add("innovationScore", "创新能力评分应在0–100之间 (0 to 100)");
+        }
+
+        if (r.District.Length != 6 || !r.District.All(char.IsAsciiDigit))
+        {
+            errors.Add("district", "区划代码应为6位数字 (six digits)");
+        }
+
+        if (r.FormerNames.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("formerNames", "曾用名不能为空 (empty former name)");
+        }
+
+        if (r.Financials is not null)
+        {
+            var years = new HashSet<int>();
+            foreach (var (f, i) in r.Financials.Select((f, i) => (f, i)))
+            {
+                if (f.Year is < 1900 or > 2200 || !years.Add(f.Year))
+                {
+                    errors.Add($"financials[{i}].year", "年度无效或重复 (invalid or duplicate year)");
+                }
+
+                foreach (var (name, value) in new[] { ("salesRevenue", f.SalesRevenue), ("totalRevenue", f.TotalRevenue), ("rdExpense", f.RdExpense), ("rdExpenseInChina", f.RdExpenseInChina), ("highTechRevenue", f.HighTechRevenue) })
+                {
+                    if (value is < 0 or > 1_000_000_000_000_000m)
+                    {
+                        errors.Add($"financials[{i}].{name}", "金额超出范围 (out of range)");
+                    }
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    private static void NonNegative(Errors errors, string field, int? value)
+    {
+        if (value < 0)
+        {
+            errors.Add(field, "不能为负数 (must not be negative)");
+        }
+    }
+
+    /// <summary>Copies the editable members; status, officers and financials are applied by the caller.</summary>
+    public static void Apply(FirmDto r, Firm firm)
+    {
+        firm.Name = r.Name.Trim();
+        var formerNames = r.FormerNames.Select(n => n.Trim()).Distinct().ToList();
+        if (!formerNames.SequenceEqual(firm.FormerNames))
+        {
+            firm.FormerNames = formerNames;
+        }
+
+        firm.EnglishName = Blank(r.EnglishName);
+        firm.CreditCode = string.IsNullOrWhiteSpace(r.CreditCode) ? null : CreditCode.Normalize(r.CreditCode);
+        var check = firm.CreditCode is null ? null : CreditCode.Check(firm.CreditCode);
+        firm.CreditCodeOverride = check is { IsValid: false };
+        firm.CreditCodeOverrideReason = firm.CreditCodeOverride ? r.CreditCodeOverrideReason?.Trim() : null;
+        firm.IsProspect = r.IsProspect;
+        firm.DistrictCode = r.District;
+        firm.DistrictName = r.DistrictName;
+        firm.Address = Blank(r.Address);
+        firm.Zone = r.Zone;
+        firm.Industry = r.Industry;
+        firm.Ownership = r.Ownership;
+        firm.EstablishedOn = r.EstablishedOn;
+        firm.Headcount = r.Headcount;
+        firm.RdHeadcount = r.RdHeadcount;
+        firm.InventionPatents = r.InventionPatents;
+        firm.CoreIpCount = r.CoreIpCount;
+        firm.TechField = r.TechField;
+        firm.InnovationScore = r.InnovationScore;
+        firm.Tier = r.Tier;
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

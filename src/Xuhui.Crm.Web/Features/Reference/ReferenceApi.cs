@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Domain.Hnte;
+using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Domain.Visits;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Features.Reference;
+
+public sealed record EnumValue(string Code, string Name);
+
+public sealed record ReferenceResponse(
+    IReadOnlyList<ProgramDefinition> Programs,
+    IReadOnlyList<NamedCode> Districts,
+    IReadOnlyList<NamedCode> Zones,
+    IReadOnlyList<IndustryRef> Industries,
+    IReadOnlyList<IndicatorRef> Indicators,
+    IReadOnlyList<string> TechFields,
+    IReadOnlyDictionary<string, string[]> Enums);
+
+public static class ReferenceApi
+{
+    public static RouteGroupBuilder MapReferenceApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/reference", Get).WithTags("Reference");
+        return api;
+    }
+
+    public static Ok<ReferenceResponse> Get(ReferenceData reference) => TypedResults.Ok(new ReferenceResponse(
+        reference.Programs.Programs,
+        reference.File.Districts,
+        reference.File.Zones,
+        reference.File.Industries,
+        reference.File.Indicators,
+        HnteCheck.TechFields,
+        new Dictionary<string, string[]>
+        {
+            ["ownership"] = Values<Ownership>(),
+            ["tier"] = Values<FirmTier>(),
+            ["firmStatus"] = Values<FirmStatus>(),
+            ["visitKind"] = Values<VisitKind>(),
+            ["visitStatus"] = Values<VisitStatus>(),
+            ["taskStatus"] = Values<FollowUpStatus>(),
+            ["role"] = [.. Domain.Users.Roles.All],
+        }));
+
+    private static string[] Values<T>()
+        where T : struct, Enum => Enum.GetValues<T>().Select(Json.EnumText).ToArray();
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+using Xuhui.Crm.Domain.Users;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Seeding;
+
+namespace Xuhui.Crm.Web.Infrastructure;
+
+public static class CrmHost
+{
+    public static WebApplicationBuilder AddCrm(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<CrmOptions>(builder.Configuration.GetSection(CrmOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DataPaths>();
+        services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
+        services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString));
+        services.AddScoped<FirmSearch>();
+        services.AddScoped<DemoData>();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Manager, p => p.RequireRole(Roles.Admin, Roles.Supervisor))
+            .AddPolicy(Policies.Writer, p => p.RequireRole(Roles.Admin, Roles.Supervisor, Roles.Officer));
+
+        services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseCrm(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs").AllowAnonymous();
+
+        var api = app.MapGroup("/api");
+        api.MapAuthApi();
+        api.MapReferenceApi();
+        api.MapFirmsApi();
+        api.MapContactsApi();
+        return app;
+    }
+}

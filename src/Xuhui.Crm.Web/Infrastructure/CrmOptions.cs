@@ -1,0 +1,56 @@
+namespace Xuhui.Crm.Web.Infrastructure;
+
+/// <summary>Settings under the "Crm" section.</summary>
+public sealed class CrmOptions
+{
+    public const string Section = "Crm";
+
+    /// <summary>Where the database, generated secrets, outbox files and backups live; relative to the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public DatabaseOptions Database { get; set; } = new();
+    public SeedOptions Seed { get; set; } = new();
+    public BootstrapOptions Bootstrap { get; set; } = new();
+    public CadenceOptions Cadence { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Directory holding seed/ (reference and demo data); defaults to the app's base directory.</summary>
+    public string? SeedDirectory { get; set; }
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>Full connection string; when empty, crm.db in the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply migrations on start (the embedded mode); turn off where a DBA applies them.</summary>
+    public bool AutoMigrate { get; set; } = true;
+}
+
+public sealed class SeedOptions
+{
+    /// <summary>Load the demo data set into an empty database.</summary>
+    public bool Demo { get; set; } = true;
+}
+
+public sealed class BootstrapOptions
+{
+    /// <summary>Password for the first "admin" user (Crm__Bootstrap__AdminPassword); random and written to a file when absent.</summary>
+    public string? AdminPassword { get; set; }
+}
+
+public sealed class CadenceOptions
+{
+    public int KeyDays { get; set; } = 30;
+    public int RegularDays { get; set; } = 90;
+
+    /// <summary>Done visits of these kinds reset a firm's visit cadence.</summary>
+    public List<string> ResettingKinds { get; set; } = ["on-site", "meeting"];
+}
+
+public sealed class AuthOptions
+{
+    public int TokenLifetimeHours { get; set; } = 12;
+    public int MaxFailedLogins { get; set; } = 5;
+    public int LockoutMinutes { get; set; } = 15;
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Options;
+
+namespace Xuhui.Crm.Web.Infrastructure;
+
+/// <summary>Resolved locations: the data directory (relative to the content root) and seed/ (beside the binaries).</summary>
+public sealed class DataPaths(IOptions<CrmOptions> options, IHostEnvironment env)
+{
+    public string DataDirectory { get; } = Path.GetFullPath(Path.Combine(env.ContentRootPath, options.Value.DataDirectory));
+
+    public string SeedDirectory { get; } = Path.GetFullPath(options.Value.SeedDirectory ?? Path.Combine(AppContext.BaseDirectory, "seed"));
+
+    public string DatabaseFile => Path.Combine(DataDirectory, "crm.db");
+
+    public string ConnectionString => options.Value.Database.ConnectionString is { Length: > 0 } cs ? cs : $"Data Source={DatabaseFile}";
+}

@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using Xuhui.Crm.Domain.Users;
+
+namespace Xuhui.Crm.Web.Infrastructure;
+
+public static class ClaimsPrincipalExtensions
+{
+    public static long UserId(this ClaimsPrincipal user) =>
+        long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Role(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? Roles.Viewer;
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+
+    /// <summary>Admins and supervisors see and edit every firm.</summary>
+    public static bool IsManager(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Supervisor);
+
+    public static bool CanWrite(this ClaimsPrincipal user) => !user.IsInRole(Roles.Viewer);
+}
+
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string Manager = "manager";
+    public const string Writer = "writer";
+}
