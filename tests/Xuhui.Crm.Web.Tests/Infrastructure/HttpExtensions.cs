@@ -8,10 +8,10 @@ namespace Xuhui.Crm.Web.Tests.Infrastructure;
 public static class HttpExtensions
 {
     /// <summary>Sends <paramref name="json"/> verbatim, for bodies no serializer would produce.</summary>
-    public static Task<HttpResponseMessage> SendRawAsync(this HttpClient client, HttpMethod method, string url, string json)
+    public static async Task<HttpResponseMessage> SendRawAsync(this HttpClient client, HttpMethod method, string url, string json)
     {
         using var request = new HttpRequestMessage(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        return client.SendAsync(request);
+        return await client.SendAsync(request);
     }
 
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response)
