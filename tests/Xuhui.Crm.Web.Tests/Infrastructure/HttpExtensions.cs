@@ -56,7 +56,7 @@ public static class HttpExtensions
 
     public static int Version(this JsonNode node) => node["version"]!.GetValue<int>();
 
-    public static string? Str(this JsonNode node, string field) => node[field]?.GetValue<string>();
+    public static string? Str(this JsonNode? node, string field) => node?[field]?.GetValue<string>();
 
     /// <summary>The messages a 400 ValidationProblem gives for <paramref name="field"/> (case-insensitive key match).</summary>
     public static List<string> ErrorsFor(this JsonNode problem, string field)
