@@ -84,10 +84,13 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         var match = ParameterName().Match(bad.Message);
         if (match.Success)
         {
-            return (match.Groups["name"].Value, $"参数取值无效 (invalid value): {match.Groups["value"].Value}");
+            var name = match.Groups["name"].Value;
+            return (char.ToLowerInvariant(name[0]) + name[1..], $"参数取值无效 (invalid value): {match.Groups["value"].Value}");
         }
 
-        return ("body", bad.Message);
+        return bad.Message.Contains("no body was provided", StringComparison.Ordinal)
+            ? ("body", "请求体不能为空，应为 JSON (a JSON body is required)")
+            : ("body", bad.Message);
     }
 
     /// <summary>Says in Chinese what the field should look like, from the target type System.Text.Json names.</summary>
@@ -114,6 +117,11 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             return "应为 true 或 false";
         }
 
+        if (type.Length == 0)
+        {
+            return "JSON 格式无效 (malformed JSON)";
+        }
+
         var enumType = typeof(Domain.Firms.Firm).Assembly.GetType(type.Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']'));
         if (enumType is { IsEnum: true })
         {
@@ -121,7 +129,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             return $"取值应为 (one of): {string.Join(", ", names)}";
         }
 
-        return type.Length > 0 ? "字段类型不正确 (wrong type)" : "JSON 格式无效 (malformed JSON)";
+        return "字段类型不正确 (wrong type)";
     }
 
     [GeneratedRegex("could not be converted to (?<type>[^ .][^ ]*)\\.")]
