@@ -6,8 +6,12 @@ using Scalar.AspNetCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Features.Cases;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Tasks;
+using Xuhui.Crm.Web.Features.Users;
+using Xuhui.Crm.Web.Features.Visits;
 using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Infrastructure;
@@ -58,6 +62,10 @@ public static class CrmHost
         api.MapReferenceApi();
         api.MapFirmsApi();
         api.MapContactsApi();
+        api.MapCasesApi();
+        api.MapVisitsApi();
+        api.MapTasksApi();
+        api.MapUsersApi();
         return app;
     }
 }

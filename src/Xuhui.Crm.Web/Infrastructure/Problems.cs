@@ -78,17 +78,62 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         {
             var path = json.Path ?? "$";
             var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path == "$" ? "body" : path.TrimStart('$');
-            return (field, $"字段格式或取值无效 (invalid value): {json.Message.Split(" Path:")[0]}");
+            return (field, Hint(json.Message));
         }
 
         var match = ParameterName().Match(bad.Message);
         if (match.Success)
         {
-            return (match.Groups["name"].Value, $"参数取值无效 (invalid value): {match.Groups["value"].Value}");
+            var name = match.Groups["name"].Value;
+            return (char.ToLowerInvariant(name[0]) + name[1..], $"参数取值无效 (invalid value): {match.Groups["value"].Value}");
         }
 
-        return ("body", bad.Message);
+        return bad.Message.Contains("no body was provided", StringComparison.Ordinal)
+            ? ("body", "请求体不能为空，应为 JSON (a JSON body is required)")
+            : ("body", bad.Message);
     }
+
+    /// <summary>Says in Chinese what the field should look like, from the target type System.Text.Json names.</summary>
+    private static string Hint(string message)
+    {
+        var type = TargetType().Match(message) is { Success: true } m ? m.Groups["type"].Value : string.Empty;
+        if (type.Contains("DateOnly", StringComparison.Ordinal))
+        {
+            return "应为 YYYY-MM-DD 格式的有效日期 (a valid date, YYYY-MM-DD)";
+        }
+
+        if (type.Contains("DateTime", StringComparison.Ordinal))
+        {
+            return "应为 ISO 8601 格式的时间 (an ISO 8601 instant)";
+        }
+
+        if (type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) || type.Contains("Decimal", StringComparison.Ordinal))
+        {
+            return "应为数值且不超出范围 (a number within range)";
+        }
+
+        if (type.Contains("Boolean", StringComparison.Ordinal))
+        {
+            return "应为 true 或 false";
+        }
+
+        if (type.Length == 0)
+        {
+            return "JSON 格式无效 (malformed JSON)";
+        }
+
+        var enumType = typeof(Domain.Firms.Firm).Assembly.GetType(type.Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']'));
+        if (enumType is { IsEnum: true })
+        {
+            var names = Enum.GetNames(enumType).Select(n => Json.EnumNaming.ConvertName(n));
+            return $"取值应为 (one of): {string.Join(", ", names)}";
+        }
+
+        return "字段类型不正确 (wrong type)";
+    }
+
+    [GeneratedRegex("could not be converted to (?<type>[^ .][^ ]*)\\.")]
+    private static partial Regex TargetType();
 
     [GeneratedRegex("""parameter "(?:[^" ]+ )?(?<name>[^" ]+)" from "(?<value>[^"]*)""")]
     private static partial Regex ParameterName();

@@ -1,0 +1,62 @@
+using Xuhui.Crm.Domain.Visits;
+
+namespace Xuhui.Crm.Web.Features.Visits;
+
+public sealed record FollowUpRequest(string? Title, DateOnly? DueOn, long? AssigneeId, long? CaseId, string? Kind);
+
+/// <summary>One form for a visit: what happened, who was there, what the firm asked for, and the follow-ups it creates.</summary>
+public sealed record VisitRequest(
+    int? Version,
+    long? FirmId,
+    VisitStatus? Status,
+    VisitKind? Kind,
+    DateOnly? On,
+    DateTime? StartsAt,
+    int? DurationMinutes,
+    string? Location,
+    List<long>? OfficerIds,
+    List<long>? ContactIds,
+    string? Summary,
+    string? Requests,
+    List<FollowUpRequest>? FollowUps);
+
+public sealed record VisitDto(
+    long Id,
+    int Version,
+    long FirmId,
+    string? FirmName,
+    VisitStatus Status,
+    VisitKind Kind,
+    DateOnly On,
+    DateTime? StartsAt,
+    int? DurationMinutes,
+    string? Location,
+    List<long> OfficerIds,
+    List<long> ContactIds,
+    string? Summary,
+    string? Requests,
+    long CreatedById,
+    DateTime CreatedAt,
+    List<Tasks.TaskDto>? FollowUps)
+{
+    public static VisitDto From(Visit v, string? firmName, List<Tasks.TaskDto>? followUps = null) => new(
+        v.Id,
+        v.Version,
+        v.FirmId,
+        firmName,
+        v.Status,
+        v.Kind,
+        v.On,
+        v.StartsAt,
+        v.DurationMinutes,
+        v.Location,
+        v.Officers.Select(o => o.UserId).Order().ToList(),
+        v.Contacts.Select(c => c.ContactId).Order().ToList(),
+        v.Summary,
+        v.Requests,
+        v.CreatedById,
+        v.CreatedAt,
+        followUps);
+}
+
+public sealed record VisitPage(List<VisitDto> Items, int Total, int Page, int PageSize);
