@@ -55,6 +55,8 @@ public class CrmFactory : WebApplicationFactory<Program>
             ["Crm:DataDirectory"] = DataDirectory,
             ["Crm:Seed:Demo"] = "false",
             ["Crm:Bootstrap:AdminPassword"] = AdminPassword,
+            // Test clients share one address; the login rate limit has its own test.
+            ["Crm:Auth:LoginRequestsPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };

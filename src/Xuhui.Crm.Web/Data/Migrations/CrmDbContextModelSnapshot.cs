@@ -178,6 +178,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
                     b.HasIndex("OwnerId", "IsOpen");
 
+                    b.HasIndex("Stage", "FirmId");
+
                     b.HasIndex("FirmId", "Program", "Stage");
 
                     b.HasIndex("Program", "Stage", "FirmId");

@@ -32,7 +32,7 @@ public sealed class BackupService(CrmDbContext db, DataPaths paths, IOptions<Bac
     {
         Directory.CreateDirectory(BackupDirectory);
         var started = clock.GetUtcNow().UtcDateTime;
-        var name = $"crm-{started:yyyyMMdd-HHmmss}.db";
+        var name = $"crm-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..28] + ".db";
         var target = Path.Combine(BackupDirectory, name);
         var record = new BackupRecord { FileName = name, StartedAt = started };
         try

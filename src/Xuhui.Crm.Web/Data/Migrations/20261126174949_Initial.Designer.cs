@@ -11,8 +11,8 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126174049_Operations")]
-    partial class Operations
+    [Migration("20261126174949_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -180,6 +180,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .HasFilter("\"IsOpen\" = TRUE");
 
                     b.HasIndex("OwnerId", "IsOpen");
+
+                    b.HasIndex("Stage", "FirmId");
 
                     b.HasIndex("FirmId", "Program", "Stage");
 
