@@ -1,6 +1,12 @@
 using Xuhui.Crm.Web.Infrastructure;
 using Xuhui.Crm.Web.Seeding;
 
+if (Commands.IsCommand(args))
+{
+    Environment.ExitCode = await Commands.RunAsync(args);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCrm();
 var app = builder.Build();
