@@ -28,6 +28,9 @@ public sealed class BulkWriter : IDisposable
     private readonly SqliteTransaction _transaction;
     private readonly Dictionary<Type, Inserter> _inserters = [];
     private readonly Dictionary<string, long> _rows = [];
+    private const int GramBatch = 100;
+    private readonly List<FirmSearchGram> _gramBuffer = [];
+    private SqliteCommand? _gramBatch;
 
     private BulkWriter(CrmDbContext db, SqliteConnection connection)
     {
@@ -91,7 +94,7 @@ public sealed class BulkWriter : IDisposable
             firm.CoOfficers.ForEach(Insert);
             firm.Financials.ForEach(Insert);
             firm.StatusChanges.ForEach(Insert);
-            bundle.Grams.ForEach(Insert);
+            InsertGrams(bundle.Grams);
             bundle.Contacts.ForEach(Insert);
             foreach (var c in bundle.Cases)
             {
@@ -109,6 +112,8 @@ public sealed class BulkWriter : IDisposable
 
             bundle.Tasks.ForEach(Insert);
         }
+
+        FlushGrams();
     }
 
     private void Insert<T>(T entity)
@@ -123,6 +128,47 @@ public sealed class BulkWriter : IDisposable
 
         inserter.Insert(entity);
         _rows[inserter.Table]++;
+    }
+
+    /// <summary>Grams are most of the rows (~70 per firm): they go in batches of multi-row INSERTs to save per-statement overhead.</summary>
+    private void InsertGrams(List<FirmSearchGram> grams)
+    {
+        _gramBuffer.AddRange(grams);
+        while (_gramBuffer.Count >= GramBatch)
+        {
+            _gramBatch ??= CreateGramBatch();
+            for (var i = 0; i < GramBatch; i++)
+            {
+                _gramBatch.Parameters[2 * i].Value = _gramBuffer[i].Gram;
+                _gramBatch.Parameters[(2 * i) + 1].Value = _gramBuffer[i].FirmId;
+            }
+
+            _gramBatch.ExecuteNonQuery();
+            _gramBuffer.RemoveRange(0, GramBatch);
+            _rows["FirmSearchGrams"] = _rows.GetValueOrDefault("FirmSearchGrams") + GramBatch;
+        }
+    }
+
+    private void FlushGrams()
+    {
+        _gramBuffer.ForEach(Insert);
+        _gramBuffer.Clear();
+    }
+
+    private SqliteCommand CreateGramBatch()
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.Transaction = _transaction;
+        cmd.CommandText = "INSERT INTO \"FirmSearchGrams\" (\"Gram\", \"FirmId\") VALUES " +
+            string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @f{i})"));
+        for (var i = 0; i < GramBatch; i++)
+        {
+            cmd.Parameters.Add(new SqliteParameter($"@g{i}", DBNull.Value));
+            cmd.Parameters.Add(new SqliteParameter($"@f{i}", DBNull.Value));
+        }
+
+        cmd.Prepare();
+        return cmd;
     }
 
     /// <summary>Drops the non-key indexes (maintaining them row by row is the slow part) and returns their DDL to rebuild them.</summary>
@@ -187,6 +233,7 @@ public sealed class BulkWriter : IDisposable
             inserter.Dispose();
         }
 
+        _gramBatch?.Dispose();
         _transaction.Dispose();
     }
 
