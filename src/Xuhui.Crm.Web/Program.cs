@@ -2,6 +2,11 @@ using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Infrastructure;
 using Xuhui.Crm.Web.Seeding;
 
+if (Commands.IsCommand(args))
+{
+    return await Commands.RunAsync(args);
+}
+
 if (OpsCommands.Handles(args))
 {
     return await OpsCommands.RunAsync(args);

@@ -27,7 +27,9 @@ public static class CrmHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
-        services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString));
+        services.AddSingleton<SqlitePragmas>();
+        services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString)
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

@@ -11,7 +11,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126174949_Initial")]
+    [Migration("20261126180209_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
