@@ -53,6 +53,8 @@ public class CrmFactory : WebApplicationFactory<Program>
             ["Crm:DataDirectory"] = DataDirectory,
             ["Crm:Seed:Demo"] = "false",
             ["Crm:Bootstrap:AdminPassword"] = AdminPassword,
+            // Tests log in far more often than people; the per-IP login rate limit would answer 429.
+            ["Crm:Auth:LoginRequestsPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
