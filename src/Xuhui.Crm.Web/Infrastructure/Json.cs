@@ -42,7 +42,7 @@ public static class Json
             {
                 if (value is null)
                 {
-                    throw new JsonException($"{name} 不能为 null (must not be null)");
+                    throw new JsonException($"{name}: (must not be null)");
                 }
 
                 set(target, value);

@@ -108,39 +108,35 @@ public sealed class AuthTests(CrmFactory factory) : IClassFixture<CrmFactory>
     [Fact]
     public async Task A_token_stops_working_when_the_user_is_deactivated()
     {
-        // Through the DbContext (with a new security stamp) because POST /api/users/{id}/deactivate is not on this branch yet.
         var (user, client) = await factory.UserAndClientAsync(Roles.Officer);
+        var successor = await factory.CreateUserAsync(Roles.Officer);
         using (client)
         {
             await client.GetJsonAsync("/api/firms");
-            await factory.WithDbAsync(async db =>
-            {
-                var entity = await db.Users.SingleAsync(u => u.Id == user.Id);
-                entity.IsActive = false;
-                entity.SecurityStamp = Guid.NewGuid().ToString("N");
-                await db.SaveChangesAsync();
-            });
+            using var admin = await factory.AdminAsync();
+            await admin.PostJsonAsync($"/api/users/{user.Id}/deactivate", new { handOverTo = successor.Id }, HttpStatusCode.OK);
 
             using var response = await client.GetAsync("/api/firms");
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            using var anonymous = factory.Anonymous();
+            using var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = user.UserName, password = user.Password });
+            Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
         }
     }
 
     [Fact]
-    public async Task A_token_stops_working_when_the_users_security_stamp_changes_as_on_a_role_change()
+    public async Task A_token_stops_working_when_the_users_role_changes()
     {
-        // Through the DbContext because PUT /api/users/{id} is not on this branch yet; the role change must renew the stamp.
         var (user, client) = await factory.UserAndClientAsync(Roles.Officer);
         using (client)
         {
             await client.GetJsonAsync("/api/firms");
-            await factory.WithDbAsync(async db =>
-            {
-                var entity = await db.Users.SingleAsync(u => u.Id == user.Id);
-                entity.Role = Roles.Viewer;
-                entity.SecurityStamp = Guid.NewGuid().ToString("N");
-                await db.SaveChangesAsync();
-            });
+            using var admin = await factory.AdminAsync();
+            var current = await admin.GetJsonAsync($"/api/users/{user.Id}");
+            await admin.PutJsonAsync(
+                $"/api/users/{user.Id}",
+                new { version = current.Version(), displayName = current.Str("displayName"), role = Roles.Supervisor },
+                HttpStatusCode.OK);
 
             using var response = await client.GetAsync("/api/firms");
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -12,7 +11,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
 
 namespace Xuhui.Crm.Web.Tests.Infrastructure;
@@ -55,7 +53,7 @@ public class CrmFactory : WebApplicationFactory<Program>
             ["Crm:DataDirectory"] = DataDirectory,
             ["Crm:Seed:Demo"] = "false",
             ["Crm:Bootstrap:AdminPassword"] = AdminPassword,
-            // Test clients share one address; the login rate limit has its own test.
+            // Tests log in far more often than people; the login rate limit has its own test.
             ["Crm:Auth:LoginRequestsPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
@@ -105,24 +103,18 @@ public class CrmFactory : WebApplicationFactory<Program>
 
     public Task<HttpClient> ClientForAsync(TestUser user) => LoginAsync(user.UserName, user.Password);
 
-    /// <summary>
-    /// Creates an active user of <paramref name="role"/>. Written through the DbContext and the host's password
-    /// hasher: POST /api/users does not exist yet on this branch.
-    /// </summary>
+    /// <summary>Creates an active user of <paramref name="role"/> through POST /api/users as admin.</summary>
     public async Task<TestUser> CreateUserAsync(string role, string? userName = null)
     {
         var n = Interlocked.Increment(ref _userCounter);
         userName ??= $"{role}{n}";
         var password = "Pw-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(9));
-        var id = await WithDbAsync(async (db, sp) =>
-        {
-            var user = new User { UserName = userName, DisplayName = $"测试{role}{n}", Role = role, Email = $"{userName}@example.test" };
-            user.PasswordHash = sp.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
-            db.Users.Add(user);
-            await db.SaveChangesAsync();
-            return user.Id;
-        });
-        return new TestUser(id, userName, password, role);
+        using var admin = await AdminAsync();
+        var created = await admin.PostJsonAsync(
+            "/api/users",
+            new { userName, displayName = $"测试{role}{n}", email = $"{userName}@example.test", role, password },
+            System.Net.HttpStatusCode.Created);
+        return new TestUser(created.Id(), userName, password, role);
     }
 
     /// <summary>A user of <paramref name="role"/> and a client logged in as them.</summary>
