@@ -31,6 +31,8 @@ public sealed class Errors
 
 public static class Problems
 {
+    public const string VersionRequired = "必填：请提交读取时得到的版本号 version，以免覆盖他人的修改 (required)";
+
     public static ValidationProblem Field(string field, string message) => new Errors().Add(field, message).ToProblem();
 
     public static ProblemHttpResult NotFound(string what) =>

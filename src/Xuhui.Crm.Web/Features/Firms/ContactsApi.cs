@@ -123,6 +123,11 @@ public static class ContactsApi
             return Problems.Forbidden("只有该企业的专员、科长或管理员可以维护联系人");
         }
 
+        if (request.Version is null)
+        {
+            return Problems.Field("version", Problems.VersionRequired);
+        }
+
         if (request.Version != contact.Version)
         {
             return Problems.Conflict($"联系人已被修改：提交的版本为 {request.Version}，当前版本为 {contact.Version}", ContactDto.From(contact, true));
