@@ -10,6 +10,7 @@ using Xuhui.Crm.Web.Features.Cases;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Requests;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
@@ -99,6 +100,7 @@ public static class CrmHost
         api.MapVisitsApi();
         api.MapTasksApi();
         api.MapUsersApi();
+        api.MapRequestsApi();
         return app;
     }
 }

@@ -16,6 +16,8 @@ public sealed record ReferenceResponse(
     IReadOnlyList<IndustryRef> Industries,
     IReadOnlyList<IndicatorRef> Indicators,
     IReadOnlyList<string> TechFields,
+    IReadOnlyList<RequestCategoryRef> RequestCategories,
+    IReadOnlyList<DepartmentRef> Departments,
     IReadOnlyDictionary<string, string[]> Enums);
 
 public static class ReferenceApi
@@ -33,6 +35,8 @@ public static class ReferenceApi
         reference.File.Industries,
         reference.File.Indicators,
         HnteCheck.TechFields,
+        reference.File.RequestCategories ?? [],
+        reference.File.Departments ?? [],
         new Dictionary<string, string[]>
         {
             ["ownership"] = Values<Ownership>(),
@@ -42,6 +46,9 @@ public static class ReferenceApi
             ["visitStatus"] = Values<VisitStatus>(),
             ["taskStatus"] = Values<FollowUpStatus>(),
             ["role"] = [.. Domain.Users.Roles.All],
+            ["requestChannel"] = Values<Domain.Requests.RequestChannel>(),
+            ["requestStatus"] = Values<Domain.Requests.RequestStatus>(),
+            ["satisfaction"] = Values<Domain.Requests.Satisfaction>(),
         }));
 
     private static string[] Values<T>()

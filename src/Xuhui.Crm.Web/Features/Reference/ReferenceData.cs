@@ -9,7 +9,17 @@ public sealed record IndustryRef(string Code, string NameZh, string NameEn, bool
 
 public sealed record IndicatorRef(string Code, string NameZh, string NameEn, string Unit, decimal? Baseline2020, decimal? Target2025, bool Computed, bool Core);
 
-public sealed record ReferenceFile(List<NamedCode> Districts, List<NamedCode> Zones, List<IndustryRef> Industries, List<IndicatorRef> Indicators);
+public sealed record RequestCategoryRef(string Code, string NameZh, string NameEn, int DeadlineWorkingDays);
+
+public sealed record DepartmentRef(string Code, string NameZh, string NameEn, bool Internal);
+
+public sealed record ReferenceFile(
+    List<NamedCode> Districts,
+    List<NamedCode> Zones,
+    List<IndustryRef> Industries,
+    List<IndicatorRef> Indicators,
+    List<RequestCategoryRef>? RequestCategories = null,
+    List<DepartmentRef>? Departments = null);
 
 /// <summary>Reference data from seed/reference: programmes with stages and transitions, zones, industries, indicators.</summary>
 public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file)
@@ -20,6 +30,10 @@ public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file)
     public bool IsZone(string code) => File.Zones.Any(z => z.Code == code);
 
     public bool IsIndustry(string code) => File.Industries.Any(i => i.Code == code);
+
+    public RequestCategoryRef? RequestCategory(string? code) => File.RequestCategories?.FirstOrDefault(c => c.Code == code);
+
+    public bool IsDepartment(string code) => File.Departments?.Any(d => d.Code == code) ?? false;
 
     public static ReferenceData Load(string seedDirectory)
     {

@@ -2,6 +2,9 @@ using Xuhui.Crm.Domain.Visits;
 
 namespace Xuhui.Crm.Web.Features.Visits;
 
+/// <summary>A firm request (诉求) raised at the visit, tracked to closure in the request ledger.</summary>
+public sealed record RaisedRequest(string? Category, string? Description, string? Department, long? OwnerId, DateOnly? Deadline);
+
 public sealed record FollowUpRequest(string? Title, DateOnly? DueOn, long? AssigneeId, long? CaseId, string? Kind);
 
 /// <summary>One form for a visit: what happened, who was there, what the firm asked for, and the follow-ups it creates.</summary>
@@ -18,7 +21,8 @@ public sealed record VisitRequest(
     List<long>? ContactIds,
     string? Summary,
     string? Requests,
-    List<FollowUpRequest>? FollowUps);
+    List<FollowUpRequest>? FollowUps,
+    List<RaisedRequest>? RaisedRequests = null);
 
 public sealed record VisitDto(
     long Id,
@@ -39,6 +43,8 @@ public sealed record VisitDto(
     DateTime CreatedAt,
     List<Tasks.TaskDto>? FollowUps)
 {
+    public List<Requests.RequestDto>? RaisedRequests { get; init; }
+
     public static VisitDto From(Visit v, string? firmName, List<Tasks.TaskDto>? followUps = null) => new(
         v.Id,
         v.Version,

@@ -7,6 +7,9 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Domain.Requests;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Requests;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Infrastructure;
 
@@ -92,10 +95,15 @@ public static class VisitsApi
     }
 
     public static async Task<Results<Created<VisitDto>, ValidationProblem, ProblemHttpResult>> Create(
-        VisitRequest request, ClaimsPrincipal user, CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, CancellationToken ct)
+        VisitRequest request, ClaimsPrincipal user, CrmDbContext db, ReferenceData reference, TimeProvider clock, IOptions<CrmOptions> options, CancellationToken ct)
     {
         var me = user.UserId();
         var errors = await ValidateAsync(request, db, clock, ct);
+        foreach (var (raised, i) in (request.RaisedRequests ?? []).Select((r, i) => (r, i)))
+        {
+            await RequestRules.ValidateAsync(errors, $"raisedRequests[{i}].", raised.Category, raised.Description, raised.Department, raised.OwnerId, db, reference, ct);
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -124,10 +132,25 @@ public static class VisitsApi
         }
 
         db.Tasks.AddRange(followUps);
+        var raisedRequests = new List<FirmRequest>();
+        foreach (var raised in request.RaisedRequests ?? [])
+        {
+            raisedRequests.Add(await RequestRules.NewAsync(
+                db, reference, firm.Id, visit.Id, RequestChannel.Visit, raised.Category!, raised.Description!, raised.Department,
+                raised.OwnerId ?? me, visit.On, raised.Deadline, me, ct));
+        }
+
+        db.Requests.AddRange(raisedRequests);
         UpdateCadence(firm, visit, options.Value.Cadence);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/visits/{visit.Id}", VisitDto.From(visit, firm.Name, followUps.Select(TaskDto.From).ToList()));
+        var today = ShanghaiTime.Today(clock);
+        return TypedResults.Created(
+            $"/api/visits/{visit.Id}",
+            VisitDto.From(visit, firm.Name, followUps.Select(TaskDto.From).ToList()) with
+            {
+                RaisedRequests = raisedRequests.Select(r => RequestDto.From(r, firm.Name, today, false)).ToList(),
+            });
     }
 
     public static async Task<Results<Ok<VisitDto>, ValidationProblem, ProblemHttpResult>> Update(
