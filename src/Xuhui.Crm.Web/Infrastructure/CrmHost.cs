@@ -8,6 +8,7 @@ using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Infrastructure;
@@ -39,6 +40,7 @@ public static class CrmHost
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddOpenApi();
+        services.AddReminders(builder.Configuration);
         return builder;
     }
 
@@ -58,6 +60,7 @@ public static class CrmHost
         api.MapReferenceApi();
         api.MapFirmsApi();
         api.MapContactsApi();
+        api.MapReminders();
         return app;
     }
 }
