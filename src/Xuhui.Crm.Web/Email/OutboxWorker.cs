@@ -49,6 +49,11 @@ public sealed class OutboxWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.BackgroundDispatch)
+        {
+            return;
+        }
+
         var poll = TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -39,6 +39,9 @@ public sealed class SmtpOptions
     /// <summary>How often the outbox worker looks for due messages when nothing wakes it.</summary>
     public int PollSeconds { get; set; } = 60;
 
+    /// <summary>Run the background outbox worker; off, only the digest job (and tests) dispatch.</summary>
+    public bool BackgroundDispatch { get; set; } = true;
+
     public bool UsesFiles => string.IsNullOrWhiteSpace(Host);
 
     public TimeSpan Backoff(int attempts)
