@@ -69,8 +69,10 @@ public static class JobsSetup
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
-    internal static ITrigger BuildDigestTrigger(RemindersOptions o) => TriggerBuilder.Create()
+    /// <summary>Built on the scheduler's clock: a trigger keeps the clock it was built with for its fire-time and misfire arithmetic.</summary>
+    internal static ITrigger BuildDigestTrigger(RemindersOptions o, TimeProvider clock) => TriggerBuilder.Create(clock)
         .WithIdentity(DigestTrigger)
+        .StartAt(clock.GetUtcNow())
         .ForJob(Key(JobNames.DailyDigest))
         .WithDescription($"每天 {o.DigestTime}（Asia/Shanghai），是否发送由工作日历决定")
         // Down at the fire time → fire once on recovery, not zero times and not once per missed day.
@@ -84,7 +86,7 @@ public static class JobsSetup
 /// swallow a misfire — unless the configured time or zone changed, in which case it is rescheduled.
 /// </summary>
 public sealed class JobScheduleSetup(
-    ISchedulerFactory factory, IOptions<RemindersOptions> options, IOptions<JobsOptions> jobs, ILogger<JobScheduleSetup> logger) : IHostedService
+    ISchedulerFactory factory, IOptions<RemindersOptions> options, IOptions<JobsOptions> jobs, TimeProvider clock, ILogger<JobScheduleSetup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -99,7 +101,7 @@ public sealed class JobScheduleSetup(
             await scheduler.AddJob(JobsSetup.Detail(name), AddJobOptions.Replacing, cancellationToken);
         }
 
-        var wanted = JobsSetup.BuildDigestTrigger(options.Value);
+        var wanted = JobsSetup.BuildDigestTrigger(options.Value, scheduler.TimeProvider ?? clock);
         var existing = await scheduler.GetTrigger(JobsSetup.DigestTrigger, cancellationToken);
         if (existing is null)
         {
