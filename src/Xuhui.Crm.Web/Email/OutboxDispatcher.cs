@@ -58,6 +58,15 @@ public sealed class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         var o = options.Value;
 
+        // One connection for the round. synchronous=NORMAL in WAL mode keeps each "sending"/"sent" commit durable
+        // across a process crash (the failure the outbox is built for) without an fsync per statement; a power cut
+        // can lose the last commits, which at worst resends a message (and a lost "sending" mark is counted on recovery).
+        await db.Database.OpenConnectionAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+        }
+
         // Under the gate nothing in this process is sending, so a "sending" row was left by a process that died.
         var interrupted = await db.Outbox.Where(m => m.Status == OutboxStatus.Sending)
             .ExecuteUpdateAsync(

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,18 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options, ILogger<Smt
         {
             using (var connect = Timed(o, ct))
             {
-                await client.ConnectAsync(o.Host!, o.Port, Map(o.Security), connect.Token);
+                // SMTP is a chatty command/reply protocol: without NoDelay, Nagle and delayed ACKs add tens of ms per command.
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(o.Host!, o.Port, connect.Token);
+                    await client.ConnectAsync(socket, o.Host!, o.Port, Map(o.Security), connect.Token);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
             }
 
             // Authenticate when the server offers it and we have credentials; a server that offers nothing gets none.

@@ -85,11 +85,19 @@ public sealed class DigestComposer(
 
             html.Append("<h3 style=\"margin:18px 0 6px\">").Append(E(heading)).Append('（').Append(section.Count).Append("）</h3><ul>");
             text.Append('\n').Append("■ ").Append(heading).Append('（').Append(section.Count).Append("）\n");
-            foreach (var item in section)
+            foreach (var item in section.Take(options.Value.DigestMaxItemsPerSection))
             {
                 var link = baseUrl + item.Link;
                 html.Append("<li><a href=\"").Append(E(link)).Append("\">").Append(E(item.Title)).Append("</a> — ").Append(E(item.Detail)).Append("</li>");
                 text.Append("  - ").Append(item.Title).Append(" — ").Append(item.Detail).Append("\n    ").Append(link).Append('\n');
+            }
+
+            var more = section.Count - options.Value.DigestMaxItemsPerSection;
+            if (more > 0)
+            {
+                var all = $"{baseUrl}/reminders?kind={kind}";
+                html.Append("<li><a href=\"").Append(E(all)).Append("\">另有 ").Append(more).Append(" 项，请在系统中查看</a></li>");
+                text.Append("  … 另有 ").Append(more).Append(" 项，请在系统中查看：").Append(all).Append('\n');
             }
 
             html.Append("</ul>");

@@ -28,6 +28,9 @@ public sealed class RemindersOptions
     /// <summary>Planned visits this many days ahead are listed with an .ics invitation.</summary>
     public int UpcomingVisitDays { get; set; } = 3;
 
+    /// <summary>A digest lists at most this many items per section and links to the full list for the rest: a 300-line email gets skimmed, not read.</summary>
+    public int DigestMaxItemsPerSection { get; set; } = 30;
+
     /// <summary>Base address for links in the digest.</summary>
     public string BaseUrl { get; set; } = "http://localhost:5080";
 
