@@ -13,6 +13,7 @@ using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
+using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Infrastructure;
@@ -49,6 +50,7 @@ public static class CrmHost
         services.AddOpenApi();
         services.AddOperations(builder.Configuration);
         services.AddCrmMetrics(builder.Configuration);
+        services.AddReminders(builder.Configuration);
         return builder;
     }
 
@@ -99,6 +101,7 @@ public static class CrmHost
         api.MapVisitsApi();
         api.MapTasksApi();
         api.MapUsersApi();
+        api.MapReminders();
         return app;
     }
 }
