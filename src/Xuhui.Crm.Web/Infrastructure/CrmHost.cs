@@ -12,6 +12,7 @@ using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
+using Xuhui.Crm.Web.Pages.Infrastructure;
 using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Infrastructure;
@@ -29,6 +30,7 @@ public static class CrmHost
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<PasswordCheck>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
@@ -43,6 +45,7 @@ public static class CrmHost
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddOpenApi();
+        services.AddWebApp();
         return builder;
     }
 
@@ -66,6 +69,7 @@ public static class CrmHost
         api.MapVisitsApi();
         api.MapTasksApi();
         api.MapUsersApi();
+        app.UseWebApp();
         return app;
     }
 }
