@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -6,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Infrastructure;
 
@@ -37,6 +40,8 @@ public static class WebApp
             o.HeaderName = "X-CSRF-TOKEN";
         });
         services.AddSingleton<UiText>();
+        // Chinese text stays readable in the HTML instead of becoming &#x...; entities.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Chinese);
