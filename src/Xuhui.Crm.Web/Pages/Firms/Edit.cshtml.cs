@@ -72,8 +72,9 @@ public sealed class EditModel(CrmDbContext db, ReferenceData reference, TimeProv
             var theirs = FirmForm.From(now);
             Conflicts = FirmForm.Fields
                 .Where(f => f.Value(theirs) != f.Value(Original))
-                .Select(f => new FieldConflict(f.Key, f.Label, f.Value(Original), f.Value(theirs), f.Value(Form)))
+                .Select(f => new FieldConflict(f.Key, f.Label, f.Value(Original), f.Value(theirs), f.Value(Form) == f.Value(Original) ? null : f.Value(Form)))
                 .ToList();
+            Form = FirmForm.Merge(Original, Form, theirs);
             ChangedBy = await db.AuditEntries.AsNoTracking().Where(a => a.FirmId == id && a.UserId != null)
                 .OrderByDescending(a => a.Id).Join(db.Users, a => a.UserId, u => u.Id, (a, u) => u.DisplayName).FirstOrDefaultAsync(ct);
             Conflicted = true;

@@ -70,10 +70,24 @@ public sealed class FirmForm
         InnovationScore = InnovationScore,
     };
 
+    /// <summary>My changes (fields I edited) over their current values (fields I left alone).</summary>
+    public static FirmForm Merge(FirmForm opened, FirmForm mine, FirmForm theirs)
+    {
+        var merged = new FirmForm();
+        foreach (var property in typeof(FirmForm).GetProperties())
+        {
+            var changedByMe = !Equals(property.GetValue(mine), property.GetValue(opened));
+            property.SetValue(merged, property.GetValue(changedByMe ? mine : theirs));
+        }
+
+        return merged;
+    }
+
     private static string? Text(int? n) => n?.ToString(CultureInfo.InvariantCulture);
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
 /// <summary>A field someone else changed while this officer was editing.</summary>
+/// <param name="Mine">The officer's value when they changed this field too; null when they left it alone.</param>
 public sealed record FieldConflict(string Key, string Label, string? WhenOpened, string? Now, string? Mine);
