@@ -18,8 +18,9 @@ public sealed partial class OfficerJourneyTests(CrmApp app)
         await page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "企业" }).ClickAsync();
         await page.GetByLabel("搜索企业名称或统一社会信用代码").FillAsync("星辰智能");
         var result = page.Locator("#results").GetByRole(AriaRole.Link, new() { Name = firmName });
-        await result.WaitForAsync();
-        Assert.Equal(1, await page.Locator("#results tbody tr").CountAsync());
+        await Assertions.Expect(page.Locator("#results tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#results")).ToContainTextAsync("共 1 家企业");
+        Assert.Contains("q=", page.Url, StringComparison.Ordinal); // the address follows the search
         await page.ShotAsync("firms-search");
         await result.ClickAsync();
 

@@ -18,6 +18,7 @@ public sealed class ViewerTests(CrmApp app)
         Assert.Equal(0, await page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "记录走访" }).CountAsync());
         await Assertions.Expect(page.GetByText("联系方式已隐藏")).ToBeVisibleAsync();
         Assert.Contains("138****5678", await page.Locator("#h-contacts + p + ul").InnerTextAsync());
+        Assert.DoesNotContain("13812345678", await page.ContentAsync(), StringComparison.Ordinal);
         await page.ShotAsync("viewer-firm");
 
         await page.GotoAsync($"/cases/{caseId}");

@@ -27,6 +27,7 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
     public List<AuditEntryDto> Audit { get; private set; } = [];
     public Dictionary<long, string> People { get; private set; } = [];
     public bool CanEdit { get; private set; }
+    public bool SeesContacts { get; private set; }
     public ReferenceData Reference => reference;
     public ProgramCatalog Programs => reference.Programs;
 
@@ -47,8 +48,13 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
         Audit = ApiOutcome.From<List<AuditEntryDto>>(await FirmsApi.Audit(id, db, 30, ct)).Value ?? [];
         People = (await UsersApi.Officers(db, ct)).Value!.ToDictionary(o => o.Id, o => o.DisplayName);
         CanEdit = await FirmAccess.CanEditAsync(db, User, id, ct);
+        SeesContacts = await FirmAccess.CanSeeContactsAsync(db, User, id, ct);
         return Page();
     }
+
+    /// <summary>The audit trail must not reveal what the contact list masks.</summary>
+    public string Shown(AuditEntryDto entry, string field, string? value) =>
+        !SeesContacts && entry.EntityType == nameof(Domain.Firms.Contact) && field is "Phone" or "Email" or "WeChat" && value is not null ? "***" : value ?? "∅";
 
     public string Person(long? id) => id is { } i && People.TryGetValue(i, out var name) ? name : "—";
 
