@@ -34,22 +34,7 @@ public sealed class CrmApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Crm:DataDirectory", _dataDirectory);
-            b.UseSetting("Crm:Bootstrap:AdminPassword", AdminPassword);
-            b.UseSetting("Crm:Seed:Demo", "false");
-        });
-        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
-        _factory.StartServer();
-        BaseUrl = $"http://127.0.0.1:{port}";
+        (_factory, BaseUrl) = StartHost();
 
         Admin = await LoginAsync("admin", AdminPassword);
         OfficerId = await CreateUserAsync("wangfang", "王芳", "officer");
@@ -63,6 +48,27 @@ public sealed class CrmApp : IAsyncLifetime
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    /// <summary>Starts a host on a free loopback port over this fixture's data directory (a second one simulates a restart).</summary>
+    public (WebApplicationFactory<Program> Factory, string BaseUrl) StartHost()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Crm:DataDirectory", _dataDirectory);
+            b.UseSetting("Crm:Bootstrap:AdminPassword", AdminPassword);
+            b.UseSetting("Crm:Seed:Demo", "false");
+        });
+        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        factory.StartServer();
+        return (factory, $"http://127.0.0.1:{port}");
     }
 
     public async Task DisposeAsync()

@@ -56,6 +56,25 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
     public string Shown(AuditEntryDto entry, string field, string? value) =>
         !SeesContacts && entry.EntityType == nameof(Domain.Firms.Contact) && field is "Phone" or "Email" or "WeChat" && value is not null ? "***" : value ?? "∅";
 
+    public static string EntityName(string type) => type switch
+    {
+        "Firm" => "企业",
+        "Case" => "案件",
+        "Contact" => "联系人",
+        "Visit" => "走访",
+        "FollowUpTask" => "跟进事项",
+        "FirmFinancial" => "财务数据",
+        _ => type,
+    };
+
+    public static string ActionName(string action) => action switch
+    {
+        "created" => "新建",
+        "updated" => "修改",
+        "deleted" => "删除",
+        _ => action,
+    };
+
     public string Person(long? id) => id is { } i && People.TryGetValue(i, out var name) ? name : "—";
 
     public string? Zone(UiText t) => reference.File.Zones.FirstOrDefault(z => z.Code == Firm.Zone) is { } z ? t.Name(z.NameZh, z.NameEn) : Firm.Zone;

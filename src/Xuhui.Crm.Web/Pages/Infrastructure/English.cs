@@ -175,5 +175,11 @@ public static class English
         ["符合"] = "Pass",
         ["不符合"] = "Fail",
         ["待补充数据"] = "Needs data",
+        ["案件"] = "Case",
+        ["走访"] = "Visit",
+        ["财务数据"] = "Financials",
+        ["新建"] = "created",
+        ["修改"] = "updated",
+        ["删除"] = "deleted",
     };
 }
