@@ -11,7 +11,8 @@ public sealed class RestartTests(CrmApp app)
         await using (restarted)
         {
             // Cookies are not bound to a port: the same browser context presents its cookie to the new host.
-            var response = await page.GotoAsync(url + "/");
+            // A cold host on a shared 2-core machine can be slow to answer its first request.
+            var response = await page.GotoAsync(url + "/", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.DOMContentLoaded, Timeout = 90_000 });
             Assert.Equal(200, response!.Status);
             Assert.StartsWith(url + "/", page.Url, StringComparison.Ordinal);
             Assert.DoesNotContain("/login", page.Url, StringComparison.Ordinal);
