@@ -96,6 +96,11 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     /// <summary>Says in Chinese what the field should look like, from the target type System.Text.Json names.</summary>
     private static string Hint(string message)
     {
+        if (message.Contains("(must not be null)", StringComparison.Ordinal))
+        {
+            return "不能为 null (must not be null)";
+        }
+
         var type = TargetType().Match(message) is { Success: true } m ? m.Groups["type"].Value : string.Empty;
         if (type.Contains("DateOnly", StringComparison.Ordinal))
         {

@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Pages.Infrastructure;
 
 namespace Xuhui.Crm.Web.Pages;
 
-/// <summary>Cookie sign-in with the same password check and lockout as POST /api/auth/login.</summary>
+/// <summary>Cookie sign-in with the same password check, lockout and rate limit as POST /api/auth/login.</summary>
+[EnableRateLimiting(OperationsSetup.LoginRateLimit)]
 public sealed class LoginModel(PasswordCheck passwords, CrmDbContext db, UiText t) : PageModel
 {
     [BindProperty]
