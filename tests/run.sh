@@ -15,6 +15,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 SUITES=(
   "tests/Xuhui.Crm.Domain.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata"
   "tests/Xuhui.Crm.Web.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:sqlite3=sqlite3"
+  "tests/Xuhui.Crm.E2E.Tests|UTC|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:chromium=chromium"
 )
 
 log() { printf '==> %s\n' "$*"; }
