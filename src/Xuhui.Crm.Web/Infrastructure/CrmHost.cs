@@ -14,6 +14,8 @@ using Xuhui.Crm.Web.Features.Requests;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
+using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Pages.Infrastructure;
 using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Infrastructure;
@@ -34,6 +36,7 @@ public static class CrmHost
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<PasswordCheck>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
@@ -50,6 +53,8 @@ public static class CrmHost
         services.AddOpenApi();
         services.AddOperations(builder.Configuration);
         services.AddCrmMetrics(builder.Configuration);
+        services.AddReminders(builder.Configuration);
+        services.AddWebApp();
         return builder;
     }
 
@@ -101,6 +106,8 @@ public static class CrmHost
         api.MapTasksApi();
         api.MapUsersApi();
         api.MapRequestsApi();
+        api.MapReminders();
+        app.UseWebApp();
         return app;
     }
 }

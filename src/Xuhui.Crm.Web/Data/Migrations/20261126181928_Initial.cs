@@ -63,6 +63,20 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CalendarDays",
+                columns: table => new
+                {
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CalendarDays", x => x.Date);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ContactAccesses",
                 columns: table => new
                 {
@@ -77,6 +91,53 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ContactAccesses", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JobRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ScheduledFor = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Manual = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboxMessages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Recipient = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    RecipientUserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SubjectKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    OccurredOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Mime = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    InterruptedSends = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboxMessages", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -179,6 +240,50 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         principalTable: "Users",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReminderStates",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    DismissedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SnoozedUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReminderStates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReminderStates_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReminderSubscriptions",
+                columns: table => new
+                {
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kinds = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    LeadDays = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EmailEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReminderSubscriptions", x => x.UserId);
+                    table.ForeignKey(
+                        name: "FK_ReminderSubscriptions_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -425,6 +530,53 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Requests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Department = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    OwnerId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RaisedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Resolution = table.Column<string>(type: "TEXT", nullable: true),
+                    ClosedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Satisfaction = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    CreatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Requests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Requests_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Requests_Users_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Requests_Visits_VisitId",
+                        column: x => x.VisitId,
+                        principalTable: "Visits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Tasks",
                 columns: table => new
                 {
@@ -518,6 +670,30 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         name: "FK_VisitOfficers_Visits_VisitId",
                         column: x => x.VisitId,
                         principalTable: "Visits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestProgress",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RequestId = table.Column<long>(type: "INTEGER", nullable: false),
+                    On = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    StatusAfter = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ById = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestProgress", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RequestProgress_Requests_RequestId",
+                        column: x => x.RequestId,
+                        principalTable: "Requests",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -674,6 +850,78 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 columns: new[] { "FirmId", "EffectiveOn" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_JobRuns_JobName_Id",
+                table: "JobRuns",
+                columns: new[] { "JobName", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_Kind_OccurredOn",
+                table: "OutboxMessages",
+                columns: new[] { "Kind", "OccurredOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_OccurrenceKey",
+                table: "OutboxMessages",
+                columns: new[] { "Recipient", "Kind", "SubjectKey", "OccurredOn" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_Status_NextAttemptAt",
+                table: "OutboxMessages",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReminderStates_UserId_Key",
+                table: "ReminderStates",
+                columns: new[] { "UserId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestProgress_RequestId_On",
+                table: "RequestProgress",
+                columns: new[] { "RequestId", "On" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_Category_Status",
+                table: "Requests",
+                columns: new[] { "Category", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_ClosedOn",
+                table: "Requests",
+                column: "ClosedOn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_Department_Status",
+                table: "Requests",
+                columns: new[] { "Department", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_FirmId_RaisedOn",
+                table: "Requests",
+                columns: new[] { "FirmId", "RaisedOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_OwnerId_Status_Deadline",
+                table: "Requests",
+                columns: new[] { "OwnerId", "Status", "Deadline" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_RaisedOn",
+                table: "Requests",
+                column: "RaisedOn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_Status_Deadline",
+                table: "Requests",
+                columns: new[] { "Status", "Deadline" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Requests_VisitId",
+                table: "Requests",
+                column: "VisitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tasks_AssigneeId_Status_DueOn",
                 table: "Tasks",
                 columns: new[] { "AssigneeId", "Status", "DueOn" });
@@ -749,6 +997,9 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 name: "Backups");
 
             migrationBuilder.DropTable(
+                name: "CalendarDays");
+
+            migrationBuilder.DropTable(
                 name: "CaseTransitions");
 
             migrationBuilder.DropTable(
@@ -767,6 +1018,21 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 name: "FirmStatusChanges");
 
             migrationBuilder.DropTable(
+                name: "JobRuns");
+
+            migrationBuilder.DropTable(
+                name: "OutboxMessages");
+
+            migrationBuilder.DropTable(
+                name: "ReminderStates");
+
+            migrationBuilder.DropTable(
+                name: "ReminderSubscriptions");
+
+            migrationBuilder.DropTable(
+                name: "RequestProgress");
+
+            migrationBuilder.DropTable(
                 name: "Tasks");
 
             migrationBuilder.DropTable(
@@ -774,6 +1040,9 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "VisitOfficers");
+
+            migrationBuilder.DropTable(
+                name: "Requests");
 
             migrationBuilder.DropTable(
                 name: "Cases");
