@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Cases;
@@ -7,7 +8,7 @@ using Xuhui.Crm.Domain.Visits;
 
 namespace Xuhui.Crm.Web.Data;
 
-public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options, TimeProvider? clock = null) : DbContext(options)
+public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options, TimeProvider? clock = null) : DbContext(options), IDataProtectionKeyContext
 {
     public TimeProvider Clock { get; set; } = clock ?? TimeProvider.System;
 
@@ -27,6 +28,9 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options,
     public DbSet<User> Users => Set<User>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>The data-protection key ring (cookies, antiforgery): in the database, so every instance reads the same keys.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
