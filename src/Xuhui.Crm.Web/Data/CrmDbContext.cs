@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
@@ -31,6 +32,10 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options,
 
     /// <summary>The data-protection key ring (cookies, antiforgery): in the database, so every instance reads the same keys.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>However the options were built (host, commands, tests), migrations come from the provider's own set.</summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);

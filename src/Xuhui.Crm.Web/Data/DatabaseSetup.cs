@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Data;
@@ -22,16 +21,13 @@ public static class DatabaseSetup
         return services;
     }
 
-    /// <summary>The provider, its connection string and the migration set that belongs to it; also used by commands and tests.</summary>
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder o, DatabaseProvider provider, string connectionString)
-    {
-        _ = provider switch
+    /// <summary>The provider and its connection string (the context picks the migration set that belongs to it); also used by tests.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder o, DatabaseProvider provider, string connectionString) =>
+        provider switch
         {
             DatabaseProvider.Postgres => o.UseNpgsql(connectionString),
             _ => o.UseSqlite(connectionString),
         };
-        return o.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
-    }
 
     public static DbContextOptions<CrmDbContext> Options(DatabaseProvider provider, string connectionString) =>
         ((DbContextOptionsBuilder<CrmDbContext>)Configure(new DbContextOptionsBuilder<CrmDbContext>(), provider, connectionString)).Options;

@@ -93,8 +93,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"instance at {Address} not ready after {timeout}:\n{Output}");
     }
 
+    private bool _disposed;
+
+    /// <summary>Kills the process tree at once (SIGKILL: nothing is flushed, as in a crash); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
