@@ -12,6 +12,19 @@ public static class CrmMetrics
     private static readonly Meter Meter = new(MeterName);
 
     public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>("crm.job.duration", "s", "Duration of scheduled job runs");
+    private static long _outboxPending;
+    private static long _outboxFailed;
+
+    /// <summary>Outbox depth as last counted (by readiness checks and dispatch rounds).</summary>
+    public static void SetOutbox(long pending, long failed)
+    {
+        Interlocked.Exchange(ref _outboxPending, pending);
+        Interlocked.Exchange(ref _outboxFailed, failed);
+    }
+
+    public static readonly ObservableGauge<long> OutboxPending = Meter.CreateObservableGauge("crm.outbox.pending", () => Interlocked.Read(ref _outboxPending), description: "Messages waiting to be sent");
+    public static readonly ObservableGauge<long> OutboxFailed = Meter.CreateObservableGauge("crm.outbox.failed", () => Interlocked.Read(ref _outboxFailed), description: "Messages that failed for good");
+
     public static readonly Counter<long> RemindersSent = Meter.CreateCounter<long>("crm.reminders.sent", description: "Reminder and report emails handed to the mail server");
 
     /// <summary>Off by default; <c>Crm:Metrics:Enabled=true</c> exposes Prometheus text at /metrics (admins, or a scrape token).</summary>
