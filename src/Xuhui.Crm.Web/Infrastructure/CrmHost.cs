@@ -9,6 +9,7 @@ using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Features.Cases;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
@@ -28,6 +29,7 @@ public static class CrmHost
         services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString));
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
+        services.AddTargets(builder.Configuration);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -66,6 +68,7 @@ public static class CrmHost
         api.MapVisitsApi();
         api.MapTasksApi();
         api.MapUsersApi();
+        api.MapTargets();
         return app;
     }
 }
