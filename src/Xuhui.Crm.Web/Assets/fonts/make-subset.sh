@@ -13,8 +13,18 @@ for hi in range(0xA1, 0xF8):
             chars.add(bytes([hi, lo]).decode("gb2312"))
         except UnicodeDecodeError:
             pass
+# Windows code page 936 (GBK) puts a few more characters in GB2312's rows (small roman numerals, vertical forms,
+# pinyin letters): include them, since text arriving through Windows tools may carry them.
+for hi in list(range(0xA1, 0xAA)) + list(range(0xB0, 0xF8)):
+    for lo in range(0xA1, 0xFF):
+        try:
+            c = bytes([hi, lo]).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if not 0xE000 <= ord(c) <= 0xF8FF:
+            chars.add(c)
 chars.update(chr(c) for c in range(0x20, 0x7F))
-chars.update("，。、；：？！“”‘’（）《》【】—…·￥％～－＋／＝　〔〕「」『』°±×÷≤≥≈≠‰℃№←→↑↓")
+chars.update("，。、；：？！“”‘’（）《》【】—…·￥％～－＋／＝　〔〕「」『』°±×÷≤≥≈≠‰℃№←→↑↓・―")
 open(sys.argv[1], "w", encoding="utf-8").write("".join(sorted(chars)))
 PY
 /usr/bin/python3 -m fontTools.subset /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc --font-number=2 \

@@ -81,9 +81,11 @@ public sealed class ReportChart
         barPlot.ValueLabelStyle.FontName = FontName;
         barPlot.ValueLabelStyle.FontSize = 13;
 
-        var target = plot.Add.VerticalLine(100, 2, Colors.DarkRed, LinePattern.Dashed);
-        target.Text = "目标 100%";
-        target.LabelFontName = FontName;
+        plot.Add.VerticalLine(100, 2, Colors.DarkRed, LinePattern.Dashed);
+        var targetLabel = plot.Add.Text("目标 100%", 101, n - 0.45);
+        targetLabel.LabelFontName = FontName;
+        targetLabel.LabelFontSize = 13;
+        targetLabel.LabelFontColor = Colors.DarkRed;
 
         var ticks = bars.Select((b, i) => new Tick(n - 1 - i, b.Label)).ToArray();
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
