@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Programs;
@@ -30,9 +29,10 @@ public sealed class MonthlyReportBuilder(
         var asOf = to < today ? to : today;
         var overdueAsOf = to < today ? to : today.AddDays(-1);
 
-        var stages = await StagesAtAsync(asOf, ct);
+        var stageRows = await StagesAtAsync(asOf, ct);
+        var stages = stageRows.GroupBy(r => (r.Program, r.Stage)).ToDictionary(g => g.Key, g => g.Count());
         var moves = await MovesAsync(from, to, ct);
-        var (stalled, stalledTotal) = await StalledAsync(asOf, ct);
+        var (stalled, stalledTotal) = await StalledAsync(stageRows, asOf, ct);
         var durations = await TimeInStageAsync(from, to, ct);
         var visits = await VisitsAsync(from, to, ct);
         var followUps = await FollowUpsAsync(from, to, overdueAsOf, ct);
@@ -160,11 +160,10 @@ public sealed class MonthlyReportBuilder(
                 x.c.CertificateNumber, x.c.RdCenterType, x.c.TargetBoard))
             .ToListAsync(ct);
 
-    /// <summary>Number of cases per (programme, stage) on <paramref name="asOf"/>, from the transition history.</summary>
-    private async Task<Dictionary<(string, string), int>> StagesAtAsync(DateOnly asOf, CancellationToken ct)
-    {
-        var rows = await db.Database.SqlQuery<StageRow>($"""
-            SELECT c."Program" AS "Program", t."ToStage" AS "Stage", COUNT(*) AS "Cases"
+    /// <summary>Every case's stage on <paramref name="asOf"/> and since when, from the transition history (one row per case).</summary>
+    private async Task<List<StageRow>> StagesAtAsync(DateOnly asOf, CancellationToken ct) =>
+        await db.Database.SqlQuery<StageRow>($"""
+            SELECT c."Id" AS "CaseId", c."Program" AS "Program", t."ToStage" AS "Stage", t."On" AS "Since"
             FROM "Cases" AS c
             JOIN "Firms" AS f ON f."Id" = c."FirmId"
             JOIN "CaseTransitions" AS t ON t."Id" = (
@@ -172,33 +171,22 @@ public sealed class MonthlyReportBuilder(
                 WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
                 ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
             WHERE f."IsArchived" = 0
-            GROUP BY c."Program", t."ToStage"
             """).ToListAsync(ct);
-        return rows.ToDictionary(r => (r.Program, r.Stage), r => r.Cases);
-    }
 
-    private async Task<(List<StalledCase> Top, int Total)> StalledAsync(DateOnly asOf, CancellationToken ct)
+    /// <summary>Open-stage cases whose stage at month end began more than the configured days earlier; names for the top 200.</summary>
+    private async Task<(List<StalledCase> Top, int Total)> StalledAsync(List<StageRow> stages, DateOnly asOf, CancellationToken ct)
     {
-        var days = options.Value.StalledDays;
-        var cutoff = asOf.AddDays(-days);
-        var openKeys = JsonSerializer.Serialize(Programs.Programs.SelectMany(p => p.OpenStages.Select(s => $"{p.Code}:{s.Code}")));
-        var rows = await db.Database.SqlQuery<StalledRow>($"""
-            SELECT c."Id" AS "CaseId", c."FirmId" AS "FirmId", f."Name" AS "FirmName", c."Program" AS "Program",
-                   t."ToStage" AS "Stage", t."On" AS "Since"
-            FROM "Cases" AS c
-            JOIN "Firms" AS f ON f."Id" = c."FirmId"
-            JOIN "CaseTransitions" AS t ON t."Id" = (
-                SELECT t2."Id" FROM "CaseTransitions" AS t2
-                WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
-                ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
-            WHERE f."IsArchived" = 0 AND t."On" < {cutoff}
-              AND (c."Program" || ':' || t."ToStage") IN (SELECT value FROM json_each({openKeys}))
-            ORDER BY t."On", c."Id"
-            """).ToListAsync(ct);
-        var list = rows.Take(200).Select(r => new StalledCase(
-            r.CaseId, r.FirmId, r.FirmName, r.Program, Programs.Find(r.Program)?.NameZh ?? r.Program, r.Stage,
+        var cutoff = asOf.AddDays(-options.Value.StalledDays);
+        var stalled = stages.Where(r => r.Since < cutoff && Programs.IsOpen(r.Program, r.Stage))
+            .OrderBy(r => r.Since).ThenBy(r => r.CaseId).ToList();
+        var top = stalled.Take(200).ToList();
+        var ids = top.Select(r => r.CaseId).ToList();
+        var firms = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.FirmId, c.Firm!.Name }).ToDictionaryAsync(c => c.Id, ct);
+        var list = top.Select(r => new StalledCase(
+            r.CaseId, firms[r.CaseId].FirmId, firms[r.CaseId].Name, r.Program, Programs.Find(r.Program)?.NameZh ?? r.Program, r.Stage,
             Programs.FindStage(r.Program, r.Stage)?.NameZh ?? r.Stage, r.Since, asOf.DayNumber - r.Since.DayNumber)).ToList();
-        return (list, rows.Count);
+        return (list, stalled.Count);
     }
 
     /// <summary>Stays that ended in the month: days from entering the stage to leaving it; median per programme and stage.</summary>
@@ -230,8 +218,6 @@ public sealed class MonthlyReportBuilder(
     private async Task<VisitSection> VisitsAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
         var done = db.Visits.AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to);
-        var total = await done.CountAsync(ct);
-        var firms = await done.Select(v => v.FirmId).Distinct().CountAsync(ct);
         var byOfficer = await (
                 from v in done
                 join o in db.VisitOfficers on v.Id equals o.VisitId
@@ -246,9 +232,11 @@ public sealed class MonthlyReportBuilder(
             .ToListAsync(ct);
         var names = await NamesAsync(byOfficer.Select(o => o.UserId), ct);
         var zoneNames = reference.File.Zones.ToDictionary(z => z.Code, z => z.NameZh);
+
+        // A firm has one zone, so the per-zone figures add up to the totals without two more scans of the month.
         return new VisitSection(
-            total,
-            firms,
+            byZone.Sum(z => z.Visits),
+            byZone.Sum(z => z.Firms),
             byOfficer.Select(o => new OfficerVisits(o.UserId, names.GetValueOrDefault(o.UserId, $"#{o.UserId}"), o.Visits, o.Firms))
                 .OrderByDescending(o => o.Visits).ThenBy(o => o.UserId).ToList(),
             byZone.Select(z => new ZoneVisits(z.Zone, z.Zone is null ? "未指定" : zoneNames.GetValueOrDefault(z.Zone, z.Zone), z.Visits, z.Firms))
@@ -288,16 +276,7 @@ public sealed class MonthlyReportBuilder(
 
     private sealed class StageRow
     {
-        public string Program { get; set; } = string.Empty;
-        public string Stage { get; set; } = string.Empty;
-        public int Cases { get; set; }
-    }
-
-    private sealed class StalledRow
-    {
         public long CaseId { get; set; }
-        public long FirmId { get; set; }
-        public string FirmName { get; set; } = string.Empty;
         public string Program { get; set; } = string.Empty;
         public string Stage { get; set; } = string.Empty;
         public DateOnly Since { get; set; }
