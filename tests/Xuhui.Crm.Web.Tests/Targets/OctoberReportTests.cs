@@ -180,6 +180,19 @@ public sealed class OctoberReportTests(OctoberHost host) : IClassFixture<October
         Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31)), (r.From, r.To));
     }
 
+    [Fact]
+    public async Task The_running_month_is_live_as_of_today_and_holds_the_move_made_at_00_01_on_the_first()
+    {
+        var client = await host.AdminAsync();
+        var r = (await client.GetFromJsonAsync<MonthlyReport>("/api/reports/monthly/2026-11", TargetsHost.JsonOptions))!;
+        Assert.False(r.Frozen);
+        Assert.Equal(new DateOnly(2026, 11, 2), r.Targets.AsOf);
+        Assert.Equal(new DateOnly(2026, 11, 1), r.FollowUps.OverdueAsOf);
+        Assert.Equal(1, r.Pipeline.Single(p => p.Program == "little-giant").Advances);
+        Assert.Empty(r.Wins);
+        Assert.Equal(3, r.Targets.HntePer10k.Firms);
+    }
+
     [Theory]
     [InlineData("2026-13")]
     [InlineData("26-10")]
