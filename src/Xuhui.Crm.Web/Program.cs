@@ -1,5 +1,16 @@
+using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Infrastructure;
 using Xuhui.Crm.Web.Seeding;
+
+if (Commands.IsCommand(args))
+{
+    return await Commands.RunAsync(args);
+}
+
+if (OpsCommands.Handles(args))
+{
+    return await OpsCommands.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCrm();
@@ -7,6 +18,7 @@ var app = builder.Build();
 await DatabaseInitializer.InitializeAsync(app.Services);
 app.UseCrm();
 await app.RunAsync();
+return 0;
 
 /// <summary>The host; public so tests can start it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -93,6 +93,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.FirmId, c.Program }).IsUnique().HasFilter("\"IsOpen\" = TRUE").HasDatabaseName("IX_Cases_OneOpenPerProgram");
         b.HasIndex(c => new { c.FirmId, c.Program, c.Stage });
         b.HasIndex(c => new { c.Program, c.Stage, c.FirmId });
+        b.HasIndex(c => new { c.Stage, c.FirmId });
         b.HasIndex(c => new { c.OwnerId, c.IsOpen });
         b.HasIndex(c => c.CertificateExpiresOn);
         b.HasMany(c => c.Transitions).WithOne().HasForeignKey(t => t.CaseId);

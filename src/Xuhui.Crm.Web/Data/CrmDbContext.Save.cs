@@ -101,7 +101,11 @@ public sealed partial class CrmDbContext
         foreach (var firm in reindex)
         {
             await FirmSearchGrams.Where(g => g.FirmId == firm.Id).ExecuteDeleteAsync(cancellationToken);
-            FirmSearchGrams.AddRange(SearchText.Grams(firm.SearchText).Select(g => new FirmSearchGram { Gram = g, FirmId = firm.Id }));
+            // Archived firms leave search: their grams go, so a query-only count never has to read firm rows.
+            if (!firm.IsArchived)
+            {
+                FirmSearchGrams.AddRange(SearchText.Grams(firm.SearchText).Select(g => new FirmSearchGram { Gram = g, FirmId = firm.Id }));
+            }
         }
 
         count += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -148,7 +152,8 @@ public sealed partial class CrmDbContext
         || entry.Property(nameof(Firm.Name)).IsModified
         || entry.Property(nameof(Firm.EnglishName)).IsModified
         || entry.Property(nameof(Firm.CreditCode)).IsModified
-        || entry.Property(nameof(Firm.FormerNames)).IsModified;
+        || entry.Property(nameof(Firm.FormerNames)).IsModified
+        || entry.Property(nameof(Firm.IsArchived)).IsModified;
 
     private static List<AuditChange> Diff(EntityEntry entry)
     {

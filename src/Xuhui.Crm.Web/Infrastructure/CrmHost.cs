@@ -8,6 +8,7 @@ using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Features.Cases;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Tasks;
@@ -21,12 +22,15 @@ public static class CrmHost
 {
     public static WebApplicationBuilder AddCrm(this WebApplicationBuilder builder)
     {
+        AddSettingsBesideBinaries(builder);
         var services = builder.Services;
         services.Configure<CrmOptions>(builder.Configuration.GetSection(CrmOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
-        services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString));
+        services.AddSingleton<SqlitePragmas>();
+        services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString)
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);
@@ -45,11 +49,37 @@ public static class CrmHost
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddOpenApi();
+        services.AddOperations(builder.Configuration);
+        services.AddCrmMetrics(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// The published app runs from any directory: the appsettings files beside the binaries are read first, so the
+    /// working directory's files, the environment and the command line still override them.
+    /// </summary>
+    private static void AddSettingsBesideBinaries(WebApplicationBuilder builder)
+    {
+        var baseDir = AppContext.BaseDirectory;
+        if (Path.GetFullPath(builder.Environment.ContentRootPath).TrimEnd('/') == Path.GetFullPath(baseDir).TrimEnd('/'))
+        {
+            return;
+        }
+
+        // The file provider is named explicitly: otherwise the sources resolve against the content root.
+        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(baseDir);
+        var defaults = new ConfigurationBuilder()
+            .AddJsonFile(files, "appsettings.json", optional: true, reloadOnChange: false)
+            .AddJsonFile(files, $"appsettings.{builder.Environment.EnvironmentName}.json", optional: true, reloadOnChange: false);
+        foreach (var source in defaults.Sources.Reverse())
+        {
+            builder.Configuration.Sources.Insert(0, source);
+        }
     }
 
     public static WebApplication UseCrm(this WebApplication app)
     {
+        app.UseOperations();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
@@ -58,6 +88,9 @@ public static class CrmHost
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();
+
+        app.MapOperations();
+        app.MapCrmMetrics();
 
         var api = app.MapGroup("/api");
         api.MapAuthApi();

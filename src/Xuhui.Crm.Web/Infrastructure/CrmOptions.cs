@@ -29,8 +29,11 @@ public sealed class DatabaseOptions
 
 public sealed class SeedOptions
 {
-    /// <summary>Load the demo data set into an empty database.</summary>
-    public bool Demo { get; set; } = true;
+    /// <summary>Load the demo data set into an empty database (on in Development, see appsettings.Development.json).</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Lets a production host start on a database that once received demo data (a training system).</summary>
+    public bool AllowDemoDataInProduction { get; set; }
 }
 
 public sealed class BootstrapOptions

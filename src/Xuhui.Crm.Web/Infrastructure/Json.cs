@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Xuhui.Crm.Web.Infrastructure;
 
@@ -14,6 +15,39 @@ public static class Json
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(EnumNaming, allowIntegerValues: false));
         options.NumberHandling = JsonNumberHandling.Strict;
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RejectNullForNonNullable);
+    }
+
+    /// <summary>
+    /// A JSON null for a member declared non-nullable (e.g. "formerNames": null) is refused as a JsonException, which
+    /// becomes a 400 naming the field instead of a NullReferenceException later. Unlike RespectNullableAnnotations
+    /// this applies to reading only, so a response can never fail to serialise because of it.
+    /// </summary>
+    private static void RejectNullForNonNullable(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in type.Properties)
+        {
+            if (property.IsSetNullable || property.Set is not { } set)
+            {
+                continue;
+            }
+
+            var name = property.Name;
+            property.Set = (target, value) =>
+            {
+                if (value is null)
+                {
+                    throw new JsonException($"{name}: (must not be null)");
+                }
+
+                set(target, value);
+            };
+        }
     }
 
     public static string EnumText<T>(T value)

@@ -31,6 +31,8 @@ public sealed class Errors
 
 public static class Problems
 {
+    public const string VersionRequired = "必填：请提交读取时得到的版本号 version，以免覆盖他人的修改 (required)";
+
     public static ValidationProblem Field(string field, string message) => new Errors().Add(field, message).ToProblem();
 
     public static ProblemHttpResult NotFound(string what) =>
@@ -96,6 +98,11 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     /// <summary>Says in Chinese what the field should look like, from the target type System.Text.Json names.</summary>
     private static string Hint(string message)
     {
+        if (message.Contains("(must not be null)", StringComparison.Ordinal))
+        {
+            return "不能为 null (must not be null)";
+        }
+
         var type = TargetType().Match(message) is { Success: true } m ? m.Groups["type"].Value : string.Empty;
         if (type.Contains("DateOnly", StringComparison.Ordinal))
         {

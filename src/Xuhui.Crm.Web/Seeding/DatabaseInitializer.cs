@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Seeding;
@@ -28,11 +29,18 @@ public static class DatabaseInitializer
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
 
+        if (sp.GetRequiredService<IHostEnvironment>().IsProduction())
+        {
+            await ProductionGuard.CheckAsync(db, options, ct);
+        }
+
         await EnsureAdminAsync(db, sp.GetRequiredService<IPasswordHasher<User>>(), options, paths, logger, ct);
         if (options.Seed.Demo && !await db.Firms.AnyAsync(ct))
         {
             var demo = sp.GetRequiredService<DemoData>();
             await demo.SeedAsync(ct);
+            db.AppSettings.Add(new AppSetting { Key = AppSetting.DemoDataLoaded, Value = "true", UpdatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync(ct);
             logger.LogInformation("Demo data loaded into the empty database (turn off with Crm:Seed:Demo=false)");
         }
     }

@@ -62,13 +62,20 @@ public class TargetsHost : WebApplicationFactory<Program>
 
     public void SetClock(DateTimeOffset utc) => Clock.SetUtcNow(utc);
 
+    private LoginResponse? _login;
+
+    /// <summary>A client signed in as admin; the token is reused while the fake clock says it is valid (logins are rate-limited).</summary>
     public async Task<HttpClient> AdminAsync()
     {
         var client = CreateClient();
-        var login = await client.PostAsJsonAsync("/api/auth/login", new LoginRequest("admin", AdminPassword));
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<LoginResponse>(JsonOptions))!.AccessToken;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (_login is null || _login.ExpiresAt <= Clock.GetUtcNow().UtcDateTime.AddMinutes(5) || _login.ExpiresAt > Clock.GetUtcNow().UtcDateTime.AddDays(2))
+        {
+            var login = await client.PostAsJsonAsync("/api/auth/login", new LoginRequest("admin", AdminPassword));
+            login.EnsureSuccessStatusCode();
+            _login = (await login.Content.ReadFromJsonAsync<LoginResponse>(JsonOptions))!;
+        }
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _login.AccessToken);
         return client;
     }
 

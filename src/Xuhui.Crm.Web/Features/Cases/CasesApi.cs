@@ -300,6 +300,11 @@ public static class CasesApi
         }
 
         var today = ShanghaiTime.Today(clock);
+        if (request.Version is null)
+        {
+            return Problems.Field("version", Problems.VersionRequired);
+        }
+
         if (request.Version != c.Version)
         {
             return Problems.Conflict($"案件已被修改：提交的版本为 {request.Version}，当前版本为 {c.Version}", CaseDto.From(c, c.Firm?.Name, reference.Programs, today, true));
@@ -358,6 +363,11 @@ public static class CasesApi
         }
 
         var today = ShanghaiTime.Today(clock);
+        if (request.Version is null)
+        {
+            return Problems.Field("version", Problems.VersionRequired);
+        }
+
         if (request.Version != c.Version)
         {
             return Problems.Conflict($"案件已被修改：提交的版本为 {request.Version}，当前版本为 {c.Version}", CaseDto.From(c, c.Firm?.Name, reference.Programs, today, true));

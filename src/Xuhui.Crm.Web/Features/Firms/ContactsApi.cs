@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Features.Firms;
@@ -44,6 +45,7 @@ public static class ContactsApi
         api.MapGet("/contacts/{id:long}", Get).WithTags("Contacts");
         api.MapPut("/contacts/{id:long}", Update).WithTags("Contacts").RequireAuthorization(Policies.Writer);
         api.MapDelete("/contacts/{id:long}", Archive).WithTags("Contacts").RequireAuthorization(Policies.Writer);
+        api.MapPost("/contacts/{id:long}/erase", Erase).WithTags("Contacts").RequireAuthorization(Policies.Manager);
         return api;
     }
 
@@ -56,15 +58,29 @@ public static class ContactsApi
 
         var full = await FirmAccess.CanSeeContactsAsync(db, user, firmId, ct);
         var contacts = await db.Contacts.AsNoTracking().Where(c => c.FirmId == firmId && !c.IsArchived).OrderBy(c => c.Id).ToListAsync(ct);
+        if (full)
+        {
+            await ContactAccessLog.RecordAsync(db, user, firmId, contacts.Select(c => c.Id), "GET /api/firms/{firmId}/contacts", ct);
+        }
+
         return TypedResults.Ok(contacts.Select(c => ContactDto.From(c, full)).ToList());
     }
 
     public static async Task<Results<Ok<ContactDto>, ProblemHttpResult>> Get(long id, ClaimsPrincipal user, CrmDbContext db, CancellationToken ct)
     {
         var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-        return contact is null
-            ? Problems.NotFound($"联系人 {id} 不存在 (contact not found)")
-            : TypedResults.Ok(ContactDto.From(contact, await FirmAccess.CanSeeContactsAsync(db, user, contact.FirmId, ct)));
+        if (contact is null)
+        {
+            return Problems.NotFound($"联系人 {id} 不存在 (contact not found)");
+        }
+
+        var full = await FirmAccess.CanSeeContactsAsync(db, user, contact.FirmId, ct);
+        if (full)
+        {
+            await ContactAccessLog.RecordAsync(db, user, contact.FirmId, [contact.Id], "GET /api/contacts/{id}", ct);
+        }
+
+        return TypedResults.Ok(ContactDto.From(contact, full));
     }
 
     public static async Task<Results<Created<ContactDto>, ValidationProblem, ProblemHttpResult>> Create(
@@ -105,6 +121,11 @@ public static class ContactsApi
         if (!await FirmAccess.CanEditAsync(db, user, contact.FirmId, ct))
         {
             return Problems.Forbidden("只有该企业的专员、科长或管理员可以维护联系人");
+        }
+
+        if (request.Version is null)
+        {
+            return Problems.Field("version", Problems.VersionRequired);
         }
 
         if (request.Version != contact.Version)
@@ -149,6 +170,31 @@ public static class ContactsApi
 
         contact.IsArchived = true;
         await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Erasure on request (PIPL): the contact's details are removed and its values scrubbed from the audit trail;
+    /// visits keep their history with an anonymous participant. Backups age out under the retention policy.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Erase(long id, CrmDbContext db, CancellationToken ct)
+    {
+        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null)
+        {
+            return Problems.NotFound($"联系人 {id} 不存在 (contact not found)");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        contact.Name = ContactErasure.ErasedName;
+        contact.Title = null;
+        contact.Phone = null;
+        contact.Email = null;
+        contact.WeChat = null;
+        contact.IsArchived = true;
+        await db.SaveChangesAsync(ct);
+        await ContactErasure.ScrubAuditAsync(db, id, ct);
+        await tx.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 

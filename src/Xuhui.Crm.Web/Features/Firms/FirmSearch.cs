@@ -124,12 +124,26 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
         return firms;
     }
 
+    /// <summary>
+    /// A query of one or two characters and no other filter is counted on the gram index alone (a covering range
+    /// count): archived firms have no grams, so no firm row needs reading.
+    /// </summary>
+    private static bool IsGramOnly(FirmQuery query, out string gram)
+    {
+        var q = SearchText.Normalize(query.Q);
+        gram = q.Length > 0 ? SearchText.LeadGram(q) : string.Empty;
+        return q.Length > 0 && SearchText.RuneLength(q) <= 2
+            && query is { Program: null, Stage: null, OfficerId: null, Zone: null, Industry: null, Tier: null, Status: null };
+    }
+
     public async Task<FirmPage> SearchAsync(FirmQuery query, CancellationToken ct)
     {
         var page = query.Page ?? 1;
         var size = query.PageSize ?? 20;
         var firms = Filter(query);
-        var total = await firms.CountAsync(ct);
+        var total = IsGramOnly(query, out var gram)
+            ? await db.FirmSearchGrams.CountAsync(g => g.Gram == gram, ct)
+            : await firms.CountAsync(ct);
         var ordered = query.Sort switch
         {
             "-name" => firms.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id),

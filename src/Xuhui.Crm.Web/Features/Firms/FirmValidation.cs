@@ -88,6 +88,12 @@ public static class FirmValidation
             var years = new HashSet<int>();
             foreach (var (f, i) in r.Financials.Select((f, i) => (f, i)))
             {
+                if (f is null)
+                {
+                    errors.Add($"financials[{i}]", "年度数据不能为空 (must not be null)");
+                    continue;
+                }
+
                 if (f.Year is < 1900 or > 2200 || !years.Add(f.Year))
                 {
                     errors.Add($"financials[{i}].year", "年度无效或重复 (invalid or duplicate year)");

@@ -161,6 +161,11 @@ public static class TasksApi
         }
 
         var today = ShanghaiTime.Today(clock);
+        if (request.Version is null)
+        {
+            return Problems.Field("version", Problems.VersionRequired);
+        }
+
         if (request.Version != task.Version)
         {
             return Problems.Conflict($"跟进事项已被修改：提交的版本为 {request.Version}，当前版本为 {task.Version}", WithToday(TaskDto.From(task), null, today));

@@ -99,6 +99,11 @@ public static class UsersApi
             return Problems.NotFound($"用户 {id} 不存在 (user not found)");
         }
 
+        if (request.Version is null)
+        {
+            return Problems.Field("version", Problems.VersionRequired);
+        }
+
         if (request.Version != user.Version)
         {
             return Problems.Conflict($"用户已被修改：提交的版本为 {request.Version}，当前版本为 {user.Version}", UserDto.From(user));

@@ -146,6 +146,11 @@ public static class VisitsApi
             return Problems.Forbidden("只有参与走访的专员、企业负责专员、科长或管理员可以修改走访记录");
         }
 
+        if (request.Version is null)
+        {
+            return Problems.Field("version", Problems.VersionRequired);
+        }
+
         if (request.Version != visit.Version)
         {
             return Problems.Conflict($"走访记录已被修改：提交的版本为 {request.Version}，当前版本为 {visit.Version}", VisitDto.From(visit, firm.Name));

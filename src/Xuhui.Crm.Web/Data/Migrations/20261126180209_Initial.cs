@@ -12,6 +12,19 @@ namespace Xuhui.Crm.Web.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AppSettings",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AppSettings", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AuditEntries",
                 columns: table => new
                 {
@@ -28,6 +41,42 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Backups",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 260, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    Retained = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Backups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactAccesses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ContactId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Route = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactAccesses", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -501,6 +550,11 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 columns: new[] { "FirmId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Backups_StartedAt",
+                table: "Backups",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Cases_CertificateExpiresOn",
                 table: "Cases",
                 column: "CertificateExpiresOn");
@@ -528,6 +582,11 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 columns: new[] { "Program", "Stage", "FirmId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Cases_Stage_FirmId",
+                table: "Cases",
+                columns: new[] { "Stage", "FirmId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CaseTransitions_CaseId_On",
                 table: "CaseTransitions",
                 columns: new[] { "CaseId", "On" });
@@ -536,6 +595,16 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 name: "IX_CaseTransitions_On",
                 table: "CaseTransitions",
                 column: "On");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactAccesses_ContactId_At",
+                table: "ContactAccesses",
+                columns: new[] { "ContactId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactAccesses_UserId_At",
+                table: "ContactAccesses",
+                columns: new[] { "UserId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_FirmId",
@@ -671,10 +740,19 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 name: "AnnualReportFilings");
 
             migrationBuilder.DropTable(
+                name: "AppSettings");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "Backups");
+
+            migrationBuilder.DropTable(
                 name: "CaseTransitions");
+
+            migrationBuilder.DropTable(
+                name: "ContactAccesses");
 
             migrationBuilder.DropTable(
                 name: "FirmFinancials");

@@ -11,7 +11,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126173013_Initial")]
+    [Migration("20261126180209_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -180,6 +180,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .HasFilter("\"IsOpen\" = TRUE");
 
                     b.HasIndex("OwnerId", "IsOpen");
+
+                    b.HasIndex("Stage", "FirmId");
 
                     b.HasIndex("FirmId", "Program", "Stage");
 
@@ -750,6 +752,92 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasIndex("FirmId");
 
                     b.ToTable("FirmSearchGrams");
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings");
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.BackupRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retained")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("Backups");
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.ContactAccess", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId", "At");
+
+                    b.HasIndex("UserId", "At");
+
+                    b.ToTable("ContactAccesses");
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Domain.Cases.AnnualReportFiling", b =>

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Features.Operations;
+
+public sealed class BackupOptions
+{
+    /// <summary>Daily time (Asia/Shanghai) of the backup job, as HH:mm.</summary>
+    public string Time { get; set; } = "02:30";
+    public int KeepDaily { get; set; } = 30;
+    public int KeepMonthly { get; set; } = 12;
+
+    /// <summary>Readiness turns unhealthy when the last good backup is older than this.</summary>
+    public int MaxAgeHours { get; set; } = 48;
+}
+
+public sealed record BackupResult(bool Succeeded, string File, long SizeBytes, string? Error);
+
+/// <summary>
+/// Consistent backups while the service keeps writing: SQLite's online backup API copies a snapshot page by page,
+/// then the copy is checked with PRAGMA integrity_check before it counts.
+/// </summary>
+public sealed class BackupService(CrmDbContext db, DataPaths paths, IOptions<BackupOptions> options, TimeProvider clock, ILogger<BackupService> logger)
+{
+    public string BackupDirectory => Path.Combine(paths.DataDirectory, "backups");
+
+    public async Task<BackupResult> BackupAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(BackupDirectory);
+        var started = clock.GetUtcNow().UtcDateTime;
+        var name = $"crm-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..28] + ".db";
+        var target = Path.Combine(BackupDirectory, name);
+        var record = new BackupRecord { FileName = name, StartedAt = started };
+        try
+        {
+            await using (var source = new SqliteConnection(paths.ConnectionString))
+            await using (var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString()))
+            {
+                await source.OpenAsync(ct);
+                await destination.OpenAsync(ct);
+                source.BackupDatabase(destination);
+                // A backup is one self-contained file: no -wal or -shm beside it.
+                await using var journal = destination.CreateCommand();
+                journal.CommandText = "PRAGMA journal_mode=DELETE;";
+                await journal.ExecuteNonQueryAsync(ct);
+            }
+
+            var check = Verify(target);
+            if (check is not null)
+            {
+                throw new InvalidDataException($"integrity check failed: {check}");
+            }
+
+            record.SizeBytes = new FileInfo(target).Length;
+            record.Succeeded = true;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            record.Succeeded = false;
+            record.Error = ex.Message;
+            logger.LogError(ex, "Backup to {File} failed", name);
+            TryDelete(target);
+        }
+
+        record.CompletedAt = clock.GetUtcNow().UtcDateTime;
+        db.Backups.Add(record);
+        await db.SaveChangesAsync(ct);
+        if (record.Succeeded)
+        {
+            await ApplyRetentionAsync(ct);
+            logger.LogInformation("Backup {File} written and verified ({Bytes} bytes)", name, record.SizeBytes);
+        }
+
+        return new BackupResult(record.Succeeded, target, record.SizeBytes, record.Error);
+    }
+
+    /// <summary>Null when the file is a sound SQLite database of this application, else what is wrong.</summary>
+    public static string? Verify(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return "file not found";
+        }
+
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA integrity_check;";
+            var result = command.ExecuteScalar() as string;
+            if (result != "ok")
+            {
+                return result ?? "no result";
+            }
+
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = '__EFMigrationsHistory';";
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 1 ? null : "not a Xuhui.Crm database (no migration history)";
+        }
+        catch (SqliteException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Keeps the newest <c>KeepDaily</c> backups plus the first backup of each of the last <c>KeepMonthly</c> months.</summary>
+    private async Task ApplyRetentionAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var kept = await db.Backups.Where(b => b.Succeeded && b.Retained).OrderByDescending(b => b.StartedAt).ToListAsync(ct);
+        var keep = kept.Take(o.KeepDaily).Select(b => b.Id).ToHashSet();
+        foreach (var monthly in kept.GroupBy(b => (b.StartedAt.Year, b.StartedAt.Month)).OrderByDescending(g => g.Key).Take(o.KeepMonthly))
+        {
+            keep.Add(monthly.OrderBy(b => b.StartedAt).First().Id);
+        }
+
+        foreach (var old in kept.Where(b => !keep.Contains(b.Id)))
+        {
+            TryDelete(Path.Combine(BackupDirectory, old.FileName));
+            old.Retained = false;
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+            // A leftover file is harmless; the record says it is not retained.
+        }
+    }
+}

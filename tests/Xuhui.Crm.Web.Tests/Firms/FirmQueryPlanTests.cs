@@ -1,0 +1,84 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Tests.Infrastructure;
+
+namespace Xuhui.Crm.Web.Tests.Firms;
+
+/// <summary>
+/// Each list filter must be answered from an index: the SQL EF generates for the filter is run through
+/// EXPLAIN QUERY PLAN on the class's SQLite file, and no plan line may scan the Firms table.
+/// </summary>
+public sealed class FirmQueryPlanTests(CrmFactory factory) : IClassFixture<CrmFactory>
+{
+    public static TheoryData<string, string> Filters => new()
+    {
+        { "q=鑫", "FirmSearchGrams" },
+        { "q=智能", "FirmSearchGrams" },
+        { "q=生物医药", "FirmSearchGrams" },
+        { "zone=caohejing", "IX_Firms_Zone" },
+        { "industry=ai", "IX_Firms_Industry" },
+        { "tier=key", "IX_Firms_Tier" },
+        { "status=moved-out", "IX_Firms_Status" },
+        { "officerId=7", "IX_Firms_LeadOfficerId" },
+        { "officerId=7", "IX_FirmOfficers_UserId_FirmId" },
+        { "program=hnte", "IX_Cases_Program_Stage_FirmId" },
+        { "program=hnte&stage=submitted", "IX_Cases_Program_Stage_FirmId" },
+        { "stage=submitted", "IX_Cases_" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task Each_firm_filter_is_served_by_an_index_and_never_scans_firms(string filter, string expectedIndex)
+    {
+        var plan = await PlanAsync(Parse(filter));
+        var text = string.Join("\n", plan);
+
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN f ", StringComparison.Ordinal) || line == "SCAN f");
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN ", StringComparison.Ordinal) && !line.Contains("USING", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.StartsWith("SEARCH ", StringComparison.Ordinal) && line.Contains(expectedIndex, StringComparison.Ordinal)
+            || line.StartsWith("SEARCH ", StringComparison.Ordinal) && expectedIndex == "FirmSearchGrams" && line.Contains("sqlite_autoindex_FirmSearchGrams", StringComparison.Ordinal));
+        Assert.True(
+            plan.Any(line => line.Contains("USING INDEX", StringComparison.Ordinal) || line.Contains("USING COVERING INDEX", StringComparison.Ordinal)
+                || line.Contains("USING INTEGER PRIMARY KEY", StringComparison.Ordinal) || line.Contains("USING PRIMARY KEY", StringComparison.Ordinal)),
+            text);
+    }
+
+    private async Task<List<string>> PlanAsync(FirmQuery query)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var search = scope.ServiceProvider.GetRequiredService<FirmSearch>();
+        await db.Database.OpenConnectionAsync();
+        await using DbCommand command = search.Filter(query).CreateDbCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(3));
+        }
+
+        return lines;
+    }
+
+    private static FirmQuery Parse(string filter)
+    {
+        var values = filter.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        string? Get(string key) => values.GetValueOrDefault(key);
+        return new FirmQuery(
+            Get("q"),
+            Get("program"),
+            Get("stage"),
+            Get("officerId") is { } officer ? long.Parse(officer, System.Globalization.CultureInfo.InvariantCulture) : null,
+            Get("zone"),
+            Get("industry"),
+            Get("tier"),
+            Get("status"),
+            null,
+            null,
+            null);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Xuhui.Crm.Web.Data;
+
+namespace Xuhui.Crm.Web.Tests.Infrastructure;
+
+public sealed record TestUser(long Id, string UserName, string Password, string Role);
+
+/// <summary>
+/// The real host on a private copy of the migrated template database, with a fake clock and a random admin
+/// password. Use one per test class (IClassFixture); classes never share rows.
+/// </summary>
+public class CrmFactory : WebApplicationFactory<Program>
+{
+    /// <summary>10:00 in Shanghai on a Monday; tests move the clock with <see cref="Clock"/>.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 6, 15, 2, 0, 0, TimeSpan.Zero);
+
+    private int _userCounter;
+
+    public CrmFactory()
+    {
+        DataDirectory = TemplateDatabase.CopyToNewDataDirectory(GetType().Name);
+    }
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public string DataDirectory { get; }
+
+    public string DatabaseFile => Path.Combine(DataDirectory, "crm.db");
+
+    public string AdminPassword { get; } = "Adm-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>Settings on top of the test defaults; override to change them for a class.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Not Development: no developer exception page, no user secrets; errors must come out as the API shapes them.
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Crm:DataDirectory"] = DataDirectory,
+            ["Crm:Seed:Demo"] = "false",
+            ["Crm:Bootstrap:AdminPassword"] = AdminPassword,
+            // Tests log in far more often than people; the login rate limit has its own test.
+            ["Crm:Auth:LoginRequestsPerMinute"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+        };
+        foreach (var (key, value) in Settings())
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        TemplateDatabase.TryDelete(DataDirectory);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A client without credentials.</summary>
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>POST /api/auth/login and a client that sends the bearer token.</summary>
+    public async Task<HttpClient> LoginAsync(string userName, string password)
+    {
+        var client = Anonymous();
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { userName, password });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"login as {userName} failed: {(int)response.StatusCode} {body}");
+        var token = JsonNode.Parse(body)!["accessToken"]!.GetValue<string>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public Task<HttpClient> AdminAsync() => LoginAsync("admin", AdminPassword);
+
+    public Task<HttpClient> ClientForAsync(TestUser user) => LoginAsync(user.UserName, user.Password);
+
+    /// <summary>Creates an active user of <paramref name="role"/> through POST /api/users as admin.</summary>
+    public async Task<TestUser> CreateUserAsync(string role, string? userName = null)
+    {
+        var n = Interlocked.Increment(ref _userCounter);
+        userName ??= $"{role}{n}";
+        var password = "Pw-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(9));
+        using var admin = await AdminAsync();
+        var created = await admin.PostJsonAsync(
+            "/api/users",
+            new { userName, displayName = $"测试{role}{n}", email = $"{userName}@example.test", role, password },
+            System.Net.HttpStatusCode.Created);
+        return new TestUser(created.Id(), userName, password, role);
+    }
+
+    /// <summary>A user of <paramref name="role"/> and a client logged in as them.</summary>
+    public async Task<(TestUser User, HttpClient Client)> UserAndClientAsync(string role)
+    {
+        var user = await CreateUserAsync(role);
+        return (user, await ClientForAsync(user));
+    }
+
+    /// <summary>Runs <paramref name="work"/> with the host's own DbContext in a fresh scope.</summary>
+    public async Task<T> WithDbAsync<T>(Func<CrmDbContext, IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        return await work(db, scope.ServiceProvider);
+    }
+
+    public Task<T> WithDbAsync<T>(Func<CrmDbContext, Task<T>> work) => WithDbAsync((db, _) => work(db));
+
+    public Task WithDbAsync(Func<CrmDbContext, Task> work) => WithDbAsync(async (db, _) =>
+    {
+        await work(db);
+        return true;
+    });
+
+    /// <summary>Row counts of every table, to show a refused request wrote nothing.</summary>
+    public Task<Dictionary<string, long>> RowCountsAsync() => WithDbAsync(async db =>
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+            counts[table] = Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    });
+}
