@@ -14,6 +14,8 @@ using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
+using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Pages.Infrastructure;
 using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Infrastructure;
@@ -35,6 +37,7 @@ public static class CrmHost
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<PasswordCheck>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
@@ -51,6 +54,8 @@ public static class CrmHost
         services.AddOpenApi();
         services.AddOperations(builder.Configuration);
         services.AddCrmMetrics(builder.Configuration);
+        services.AddReminders(builder.Configuration);
+        services.AddWebApp();
         return builder;
     }
 
@@ -101,7 +106,9 @@ public static class CrmHost
         api.MapVisitsApi();
         api.MapTasksApi();
         api.MapUsersApi();
+        api.MapReminders();
         api.MapTargets();
+        app.UseWebApp();
         return app;
     }
 }

@@ -55,6 +55,9 @@ public class CrmFactory : WebApplicationFactory<Program>
             ["Crm:Bootstrap:AdminPassword"] = AdminPassword,
             // Tests log in far more often than people; the login rate limit has its own test.
             ["Crm:Auth:LoginRequestsPerMinute"] = "100000",
+            // The scheduler and the outbox worker have their own tests and hosts.
+            ["Crm:Jobs:Enabled"] = "false",
+            ["Crm:Smtp:BackgroundDispatch"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };

@@ -99,19 +99,4 @@ public sealed class ChartAndEmailTests(OctoberHost host) : IClassFixture<October
         var attachment = Assert.Single(message.Attachments.OfType<MimePart>());
         Assert.Equal(("徐汇区科技企业培育月报-2026-10.xlsx", MonthlyReportEmail.XlsxContentType), (attachment.FileName, attachment.ContentType.MimeType));
     }
-
-    [Fact]
-    public async Task The_monthly_report_job_body_queues_one_message_per_recipient_once()
-    {
-        var first = await host.WithDbAsync((_, sp) => ReportSchedule.RunMonthlyReportAsync(
-            sp.GetRequiredService<MonthlyReportEmail>(), host.Clock, CancellationToken.None));
-        var second = await host.WithDbAsync((_, sp) => ReportSchedule.RunMonthlyReportAsync(
-            sp.GetRequiredService<MonthlyReportEmail>(), host.Clock, CancellationToken.None));
-        Assert.Equal("2026-10 月报已排队 2 封", first);
-        Assert.Equal("2026-10 月报已排队 0 封", second);
-        var files = Directory.GetFiles(Path.Combine(host.DataDirectory, "outbox-pending"), "*.eml");
-        Assert.Equal(2, files.Length);
-        var message = await MimeMessage.LoadAsync(files.Order().First());
-        Assert.Single(message.Attachments);
-    }
 }

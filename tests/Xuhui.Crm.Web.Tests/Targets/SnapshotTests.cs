@@ -17,10 +17,10 @@ public sealed class SnapshotTests(OctoberHost host) : IClassFixture<OctoberHost>
 
         // The month-end job body, as the scheduler would run it on 1 Nov.
         var first = await host.WithDbAsync((_, sp) => ReportSchedule.RunMonthEndSnapshotAsync(
-            sp.GetRequiredService<MonthlySnapshots>(), host.Clock, CancellationToken.None));
+            sp.GetRequiredService<MonthlySnapshots>(), new DateOnly(2026, 11, 1), CancellationToken.None));
         Assert.Contains("第 1 版", first, StringComparison.Ordinal);
         var again = await host.WithDbAsync((_, sp) => ReportSchedule.RunMonthEndSnapshotAsync(
-            sp.GetRequiredService<MonthlySnapshots>(), host.Clock, CancellationToken.None));
+            sp.GetRequiredService<MonthlySnapshots>(), new DateOnly(2026, 11, 1), CancellationToken.None));
         Assert.Contains("已有快照", again, StringComparison.Ordinal);
 
         var frozen = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", TargetsHost.JsonOptions))!;

@@ -40,6 +40,8 @@ public class TargetsHost : WebApplicationFactory<Program>
             ["Crm:Bootstrap:AdminPassword"] = AdminPassword,
             ["Crm:Reports:Recipients:0"] = "leader@xuhui.local",
             ["Crm:Reports:Recipients:1"] = "deputy@xuhui.local",
+            ["Crm:Jobs:Enabled"] = "false",
+            ["Crm:Smtp:BackgroundDispatch"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings())

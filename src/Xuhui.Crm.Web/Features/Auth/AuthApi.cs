@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Users;
@@ -29,7 +28,7 @@ public static class AuthApi
     public static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> Login(
         LoginRequest request,
         CrmDbContext db,
-        IPasswordHasher<User> hasher,
+        PasswordCheck passwords,
         TimeProvider clock,
         IOptions<CrmOptions> options,
         CancellationToken ct)
@@ -39,48 +38,23 @@ public static class AuthApi
             return new Errors().Add(string.IsNullOrWhiteSpace(request.UserName) ? "userName" : "password", "必填 (required)").ToProblem();
         }
 
-        var auth = options.Value.Auth;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == request.UserName.Trim(), ct);
-        var invalid = TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "用户名或密码错误 (invalid credentials)");
-        if (user is null || !user.IsActive)
-        {
-            // Same cost and answer as a wrong password, so user names cannot be probed.
-            hasher.VerifyHashedPassword(new User(), DummyHash.Value, request.Password);
-            return invalid;
-        }
-
-        if (user.LockedUntil > now)
+        var verdict = await passwords.VerifyAsync(request.UserName, request.Password, ct);
+        if (verdict.Outcome == PasswordOutcome.Locked)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status423Locked,
                 title: "账户已锁定 (account locked)",
-                detail: $"多次登录失败，账户锁定至 {user.LockedUntil:O} (UTC)");
+                detail: $"多次登录失败，账户锁定至 {verdict.LockedUntil:O} (UTC)");
         }
 
-        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password);
-        if (verdict == PasswordVerificationResult.Failed)
+        if (verdict.User is not { } user)
         {
-            user.FailedLogins++;
-            if (user.FailedLogins >= auth.MaxFailedLogins)
-            {
-                user.LockedUntil = now.AddMinutes(auth.LockoutMinutes);
-                user.FailedLogins = 0;
-            }
-
-            await db.SaveChangesAsync(ct);
-            return invalid;
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "用户名或密码错误 (invalid credentials)");
         }
 
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            user.PasswordHash = hasher.HashPassword(user, request.Password);
-        }
-
-        user.FailedLogins = 0;
-        user.LockedUntil = null;
+        var now = clock.GetUtcNow().UtcDateTime;
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var expires = now.AddHours(auth.TokenLifetimeHours);
+        var expires = now.AddHours(options.Value.Auth.TokenLifetimeHours);
         db.AccessTokens.Add(new AccessToken
         {
             TokenHash = BearerTokenHandler.Hash(token),
@@ -112,10 +86,5 @@ public static class AuthApi
         var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
             .Select(u => new UserSummary(u.Id, u.UserName, u.DisplayName, u.Role)).FirstOrDefaultAsync(ct);
         return user is null ? TypedResults.NotFound() : TypedResults.Ok(user);
-    }
-
-    private static class DummyHash
-    {
-        public static readonly string Value = new PasswordHasher<User>().HashPassword(new User(), Guid.NewGuid().ToString());
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Utils;
 using Xuhui.Crm.Domain.Targets;
+using Xuhui.Crm.Web.Email;
 using Xuhui.Crm.Web.Features.Targets;
 
 namespace Xuhui.Crm.Web.Features.Reports;
@@ -12,10 +13,7 @@ namespace Xuhui.Crm.Web.Features.Reports;
 /// <summary>One composed monthly-report message for one recipient.</summary>
 public sealed record ReportMail(MimeMessage Message, string Recipient, ReportMonth Month);
 
-/// <summary>
-/// Where composed report mail goes. The default drops .eml files into the data directory; once the reminders' outbox is
-/// merged, an implementation that hands the messages to OutboxWriter (kind "monthly-report", key = month) replaces it.
-/// </summary>
+/// <summary>Where composed report mail goes: the outbox (<see cref="OutboxReportMail"/>); an interface so tests can capture.</summary>
 public interface IReportMailOutbox
 {
     /// <summary>Queues the messages not queued before; returns how many were new.</summary>
@@ -24,7 +22,7 @@ public interface IReportMailOutbox
 
 /// <summary>Composes the monthly email: Chinese HTML and text, the chart inline (cid), the workbook attached.</summary>
 public sealed class MonthlyReportEmail(
-    MonthlySnapshots snapshots, ReportChart chart, IReportMailOutbox outbox, IOptions<ReportsOptions> options)
+    MonthlySnapshots snapshots, ReportChart chart, IReportMailOutbox outbox, IOptions<ReportsOptions> options, IOptions<SmtpOptions> smtp)
 {
     public const string Kind = "monthly-report";
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -62,7 +60,7 @@ public sealed class MonthlyReportEmail(
     private MimeMessage Message(MonthlyReport report, string recipient, byte[] png, byte[] xlsx)
     {
         var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(options.Value.From));
+        message.From.Add(MailboxAddress.Parse(smtp.Value.From));
         message.To.Add(MailboxAddress.Parse(recipient));
         message.Subject = Subject(report);
 

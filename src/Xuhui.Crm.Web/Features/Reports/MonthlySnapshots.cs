@@ -50,18 +50,49 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
         return row is null ? null : Read(row);
     }
 
-    /// <summary>The job's call: freezes the month unless it is frozen already (a re-fired trigger changes nothing).</summary>
-    public async Task<SnapshotInfo?> TakeIfMissingAsync(ReportMonth month, CancellationToken ct) =>
-        await db.MonthlySnapshots.AnyAsync(s => s.Month == month.ToString(), ct)
-            ? null
-            : await TakeAsync(month, JobTrigger, null, null, ct);
+    /// <summary>
+    /// The jobs' call: freezes the month unless it is frozen already (a re-fired trigger changes nothing). Both monthly
+    /// jobs call it, and after downtime both fire at once: the loser of the race on (month, revision) finds it frozen.
+    /// </summary>
+    public async Task<SnapshotInfo?> TakeIfMissingAsync(ReportMonth month, CancellationToken ct)
+    {
+        var key = month.ToString();
+        if (await db.MonthlySnapshots.AnyAsync(s => s.Month == key, ct))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await TakeCoreAsync(month, JobTrigger, null, null, firstOnly: true, ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.MonthlySnapshots.AnyAsync(s => s.Month == key, ct))
+            {
+                return null;
+            }
+
+            throw;
+        }
+    }
 
     /// <summary>Computes the month now and stores it as the next revision, with an audit row naming who and why.</summary>
-    public async Task<SnapshotInfo> TakeAsync(ReportMonth month, string trigger, long? by, string? reason, CancellationToken ct)
+    public async Task<SnapshotInfo> TakeAsync(ReportMonth month, string trigger, long? by, string? reason, CancellationToken ct) =>
+        (await TakeCoreAsync(month, trigger, by, reason, firstOnly: false, ct))!;
+
+    /// <param name="firstOnly">Store nothing (null) when another revision appeared meanwhile.</param>
+    private async Task<SnapshotInfo?> TakeCoreAsync(ReportMonth month, string trigger, long? by, string? reason, bool firstOnly, CancellationToken ct)
     {
         var report = await builder.BuildAsync(month, ct);
         var key = month.ToString();
         var revision = (await db.MonthlySnapshots.Where(s => s.Month == key).MaxAsync(s => (int?)s.Revision, ct) ?? 0) + 1;
+        if (firstOnly && revision != 1)
+        {
+            return null;
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var row = new MonthlySnapshot
         {

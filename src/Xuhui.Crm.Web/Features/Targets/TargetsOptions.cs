@@ -40,9 +40,6 @@ public sealed class ReportsOptions
     /// <summary>Leadership list for the monthly email.</summary>
     public List<string> Recipients { get; set; } = [];
 
-    /// <summary>Sender of the monthly email.</summary>
-    public string From { get; set; } = "徐汇区科委 CRM <crm@xuhui.local>";
-
     /// <summary>Font the chart draws with (an OFL GB2312 subset of Noto Sans CJK SC shipped with the app).</summary>
     public string FontFile { get; set; } = "Assets/fonts/NotoSansSC-GB2312.otf";
 }

@@ -14,7 +14,7 @@ public static class TargetsSetup
         services.AddScoped<MonthlySnapshots>();
         services.AddScoped<MonthlyReportEmail>();
         services.AddSingleton<ReportChart>();
-        services.AddScoped<IReportMailOutbox, DropFolderReportOutbox>();
+        services.AddScoped<IReportMailOutbox, OutboxReportMail>();
         return services;
     }
 

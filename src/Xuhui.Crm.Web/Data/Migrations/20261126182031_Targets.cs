@@ -11,6 +11,10 @@ namespace Xuhui.Crm.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Visits_On",
+                table: "Visits");
+
             migrationBuilder.CreateTable(
                 name: "IndicatorTargets",
                 columns: table => new
@@ -90,6 +94,11 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Visits_On_Status_FirmId",
+                table: "Visits",
+                columns: new[] { "On", "Status", "FirmId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IndicatorTargets_Code_Year",
                 table: "IndicatorTargets",
                 columns: new[] { "Code", "Year" },
@@ -127,6 +136,15 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "MonthlySnapshots");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Visits_On_Status_FirmId",
+                table: "Visits");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Visits_On",
+                table: "Visits",
+                column: "On");
         }
     }
 }

@@ -1,0 +1,322 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Domain.Users;
+using Xuhui.Crm.Domain.Visits;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Features.Reminders;
+
+public sealed record ReminderRecipient(long Id, string DisplayName, string? Email, long? SupervisorId, HashSet<string> Kinds, int[] LeadDays, bool EmailEnabled);
+
+/// <summary>What a computation is for: the digest of a day, or the live list behind GET /api/reminders.</summary>
+/// <param name="Today">The Shanghai business date.</param>
+/// <param name="Since">The previous digest's date: lead-day marks reached after it and on or before today are announced.</param>
+/// <param name="VisitsLoggedFrom">Visits logged by others after this instant (UTC) are reported…</param>
+/// <param name="VisitsLoggedTo">…up to and including this one.</param>
+/// <param name="Digest">True for the digest (lead-day kinds only when announced); false for the live list.</param>
+public sealed record ReminderWindow(DateOnly Today, DateOnly Since, DateTime VisitsLoggedFrom, DateTime VisitsLoggedTo, bool Digest);
+
+/// <summary>
+/// Works out every reminder for a set of users in a handful of set-based queries (not one per officer), so the digest
+/// for hundreds of officers over tens of thousands of firms stays a few queries.
+/// </summary>
+public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> options, IOptions<CrmOptions> crm)
+{
+    private static readonly string[] DeadStages = ["expired", "withdrawn", "rejected", "failed", "terminated"];
+
+    private RemindersOptions O => options.Value;
+
+    /// <summary>Active users other than viewers, with their subscription or the defaults.</summary>
+    public async Task<List<ReminderRecipient>> RecipientsAsync(IReadOnlyCollection<long>? only, CancellationToken ct)
+    {
+        var users = db.Users.AsNoTracking().Where(u => u.IsActive && u.Role != Roles.Viewer);
+        if (only is not null)
+        {
+            users = users.Where(u => only.Contains(u.Id));
+        }
+
+        var list = await users.Select(u => new { u.Id, u.DisplayName, u.UserName, u.Email, u.SupervisorId }).ToListAsync(ct);
+        var ids = list.Select(u => u.Id).ToList();
+        var subs = await db.ReminderSubscriptions.AsNoTracking().Where(s => ids.Contains(s.UserId)).ToDictionaryAsync(s => s.UserId, ct);
+        return list.Select(u =>
+        {
+            subs.TryGetValue(u.Id, out var s);
+            var kinds = s is { Kinds.Count: > 0 } ? s.Kinds.ToHashSet() : ReminderKinds.All.Select(k => k.Kind).ToHashSet();
+            var lead = (s is { LeadDays.Count: > 0 } ? s.LeadDays : O.DefaultLeadDays).Distinct().OrderDescending().ToArray();
+            return new ReminderRecipient(u.Id, string.IsNullOrEmpty(u.DisplayName) ? u.UserName : u.DisplayName, u.Email, u.SupervisorId, kinds, lead, s?.EmailEnabled ?? true);
+        }).ToList();
+    }
+
+    public async Task<Dictionary<long, List<ReminderItem>>> ComputeAsync(
+        ReminderWindow w, IReadOnlyList<ReminderRecipient> recipients, bool everyone, CancellationToken ct)
+    {
+        var result = recipients.ToDictionary(r => r.Id, _ => new List<ReminderItem>());
+        if (recipients.Count == 0)
+        {
+            return result;
+        }
+
+        var ids = recipients.Select(r => r.Id).ToList();
+        var byId = recipients.ToDictionary(r => r.Id);
+        var names = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => new { Name = string.IsNullOrEmpty(u.DisplayName) ? u.UserName : u.DisplayName, u.SupervisorId, u.IsActive }, ct);
+
+        void Add(long userId, ReminderItem item)
+        {
+            if (result.TryGetValue(userId, out var items) && byId[userId].Kinds.Contains(item.Kind))
+            {
+                items.Add(item);
+            }
+        }
+
+        // Follow-ups: due today, overdue (oldest first), and escalated to the assignee's supervisor.
+        var subordinates = everyone ? [] : names.Where(n => n.Value.SupervisorId is { } s && ids.Contains(s)).Select(n => n.Key).ToList();
+        var assignees = ids.Concat(subordinates).ToList();
+        var tasks = await db.Tasks.AsNoTracking()
+            .Where(t => t.Status == FollowUpStatus.Open && t.DueOn <= w.Today && (everyone || assignees.Contains(t.AssigneeId)))
+            .OrderBy(t => t.DueOn).ThenBy(t => t.Id)
+            .Select(t => new { t.Id, t.Title, t.DueOn, t.AssigneeId, t.FirmId, FirmName = db.Firms.Where(f => f.Id == t.FirmId).Select(f => f.Name).FirstOrDefault() })
+            .ToListAsync(ct);
+        foreach (var t in tasks)
+        {
+            var overdue = w.Today.DayNumber - t.DueOn.DayNumber;
+            if (overdue == 0)
+            {
+                Add(t.AssigneeId, new ReminderItem($"{ReminderKinds.TaskDue}:{t.Id}", ReminderKinds.TaskDue, t.Title, $"{t.FirmName} · 今日到期", $"/tasks/{t.Id}", t.FirmId, t.DueOn, 0));
+                continue;
+            }
+
+            Add(t.AssigneeId, new ReminderItem($"{ReminderKinds.TaskOverdue}:{t.Id}", ReminderKinds.TaskOverdue, t.Title, $"{t.FirmName} · 逾期 {overdue} 天（应于 {t.DueOn:yyyy-MM-dd} 完成）", $"/tasks/{t.Id}", t.FirmId, t.DueOn, overdue));
+            if (overdue > O.EscalationDays && names.TryGetValue(t.AssigneeId, out var assignee) && assignee.SupervisorId is { } sup)
+            {
+                Add(sup, new ReminderItem($"{ReminderKinds.TaskEscalated}:{t.Id}", ReminderKinds.TaskEscalated, t.Title, $"{assignee.Name} · {t.FirmName} · 逾期 {overdue} 天", $"/tasks/{t.Id}", t.FirmId, t.DueOn, overdue, AboutUserId: t.AssigneeId));
+            }
+        }
+
+        await CadenceAsync(w, ids, everyone, Add, ct);
+        await LeadDayCasesAsync(w, recipients, ids, everyone, Add, ct);
+        await AnnualReportsAsync(w, ids, everyone, Add, ct);
+        await StalledAsync(w, ids, everyone, Add, ct);
+        await VisitsAsync(w, ids, everyone, names.ToDictionary(n => n.Key, n => n.Value.Name), Add, ct);
+        await ApplyStatesAsync(w.Today, ids, result, ct);
+        return result;
+    }
+
+    private async Task CadenceAsync(ReminderWindow w, List<long> ids, bool everyone, Action<long, ReminderItem> add, CancellationToken ct)
+    {
+        var cadence = crm.Value.Cadence;
+        var keyCut = w.Today.AddDays(-cadence.KeyDays);
+        var regularCut = w.Today.AddDays(-cadence.RegularDays);
+        var firms = await db.Firms.AsNoTracking()
+            .Where(f => !f.IsArchived && f.LeadOfficerId != null && (f.Status == FirmStatus.Active || f.Status == FirmStatus.MovedIn)
+                && (everyone || ids.Contains(f.LeadOfficerId!.Value))
+                && ((f.Tier == FirmTier.Key && (f.LastVisitOn ?? f.AssignedOn) < keyCut)
+                    || (f.Tier == FirmTier.Regular && (f.LastVisitOn ?? f.AssignedOn) < regularCut)))
+            .Select(f => new { f.Id, f.Name, f.LeadOfficerId, f.LastVisitOn, f.AssignedOn, f.Tier })
+            .ToListAsync(ct);
+        foreach (var f in firms.OrderBy(f => f.LastVisitOn ?? f.AssignedOn))
+        {
+            var from = (f.LastVisitOn ?? f.AssignedOn)!.Value;
+            var days = w.Today.DayNumber - from.DayNumber;
+            var period = f.Tier == FirmTier.Key ? $"重点企业，周期 {cadence.KeyDays} 天" : $"周期 {cadence.RegularDays} 天";
+            var detail = f.LastVisitOn is null ? $"分配已 {days} 天，从未走访（{period}）" : $"已 {days} 天未走访（{period}）";
+            add(f.LeadOfficerId!.Value, new ReminderItem($"{ReminderKinds.VisitCadence}:{f.Id}:{from:yyyyMMdd}", ReminderKinds.VisitCadence, f.Name, detail, $"/firms/{f.Id}", f.Id, from, days));
+        }
+    }
+
+    /// <summary>Certificates and little-giant periods: listed from the first lead-day mark; the digest announces each mark once, then every day of the last stretch.</summary>
+    private async Task LeadDayCasesAsync(ReminderWindow w, IReadOnlyList<ReminderRecipient> recipients, List<long> ids, bool everyone, Action<long, ReminderItem> add, CancellationToken ct)
+    {
+        var horizon = w.Today.AddDays(recipients.Max(r => r.LeadDays.Length == 0 ? 0 : r.LeadDays[0]));
+        var leadDays = recipients.ToDictionary(r => r.Id, r => r.LeadDays);
+        var certs = await db.Cases.AsNoTracking()
+            .Where(c => c.CertificateExpiresOn != null && c.CertificateExpiresOn >= w.Today && c.CertificateExpiresOn <= horizon
+                && !DeadStages.Contains(c.Stage) && (everyone || ids.Contains(c.OwnerId)))
+            .Select(c => new { c.Id, c.Program, c.OwnerId, c.FirmId, FirmName = c.Firm!.Name, End = c.CertificateExpiresOn!.Value, c.CertificateNumber })
+            .ToListAsync(ct);
+        foreach (var c in certs.OrderBy(c => c.End))
+        {
+            if (LeadDayItem(w, leadDays, c.OwnerId, c.End) is not { } left)
+            {
+                continue;
+            }
+
+            var number = string.IsNullOrEmpty(c.CertificateNumber) ? string.Empty : $"（证书号 {c.CertificateNumber}）";
+            add(c.OwnerId, new ReminderItem(
+                $"{ReminderKinds.CertificateExpiry}:{c.Id}:{c.End:yyyyMMdd}", ReminderKinds.CertificateExpiry, c.FirmName,
+                $"{ProgramName(c.Program)}证书{number}将于 {c.End:yyyy-MM-dd} 到期，剩余 {left.Days} 天", $"/cases/{c.Id}", c.FirmId, c.End, left.Days, Announce: left.Announce));
+        }
+
+        var projects = await db.Cases.AsNoTracking()
+            .Where(c => c.Program == ProgramCatalog.LittleGiant && c.Stage == "approved" && c.ProjectEndOn != null
+                && c.ProjectEndOn >= w.Today && c.ProjectEndOn <= horizon && (everyone || ids.Contains(c.OwnerId)))
+            .Select(c => new { c.Id, c.OwnerId, c.FirmId, FirmName = c.Firm!.Name, End = c.ProjectEndOn!.Value, c.LittleGiantTier })
+            .ToListAsync(ct);
+        foreach (var c in projects.OrderBy(c => c.End))
+        {
+            if (LeadDayItem(w, leadDays, c.OwnerId, c.End) is not { } left)
+            {
+                continue;
+            }
+
+            var tier = c.LittleGiantTier == "giant" ? "小巨人企业" : "小巨人培育企业";
+            add(c.OwnerId, new ReminderItem(
+                $"{ReminderKinds.LittleGiantPeriodEnd}:{c.Id}:{c.End:yyyyMMdd}", ReminderKinds.LittleGiantPeriodEnd, c.FirmName,
+                $"科技小巨人（{tier}）项目期将于 {c.End:yyyy-MM-dd} 结束，剩余 {left.Days} 天，请准备绩效评价", $"/cases/{c.Id}", c.FirmId, c.End, left.Days, Announce: left.Announce));
+        }
+    }
+
+    internal static (int Days, bool Announce)? LeadDayItem(ReminderWindow w, Dictionary<long, int[]> leadDays, long userId, DateOnly end)
+    {
+        if (!leadDays.TryGetValue(userId, out var marks) || marks.Length == 0)
+        {
+            return null;
+        }
+
+        var left = end.DayNumber - w.Today.DayNumber;
+        if (left > marks[0])
+        {
+            return null;
+        }
+
+        var announce = left <= marks[^1] || marks.Any(m => end.AddDays(-m) > w.Since && end.AddDays(-m) <= w.Today);
+        return w.Digest && !announce ? null : (left, announce);
+    }
+
+    private async Task AnnualReportsAsync(ReminderWindow w, List<long> ids, bool everyone, Action<long, ReminderItem> add, CancellationToken ct)
+    {
+        var year = w.Today.Year;
+        var jan1 = new DateOnly(year, 1, 1);
+        var deadline = new DateOnly(year, 5, 31);
+        if (w.Today < new DateOnly(year, 5, 1))
+        {
+            return;
+        }
+
+        // A filing counts for this year's 31 May when it is recorded for this year or was filed this year
+        // (whether the officer typed the deadline year or the year reported on).
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => c.Program == ProgramCatalog.Hnte && c.Stage == "certified"
+                && (c.CertificateIssuedOn == null || c.CertificateIssuedOn < jan1)
+                && !c.AnnualReports.Any(a => a.Year == year || a.FiledOn >= jan1)
+                && (everyone || ids.Contains(c.OwnerId)))
+            .Select(c => new { c.Id, c.OwnerId, c.FirmId, FirmName = c.Firm!.Name })
+            .ToListAsync(ct);
+        foreach (var c in cases)
+        {
+            var left = deadline.DayNumber - w.Today.DayNumber;
+            var detail = left >= 0
+                ? $"{year} 年度发展情况报表尚未报送，截止 5 月 31 日，剩余 {left} 天"
+                : $"{year} 年度发展情况报表已逾期 {-left} 天未报送（截止 5 月 31 日；累计两次未报将被取消资格）";
+            add(c.OwnerId, new ReminderItem($"{ReminderKinds.HnteAnnualReport}:{c.Id}:{year}", ReminderKinds.HnteAnnualReport, c.FirmName, detail, $"/cases/{c.Id}", c.FirmId, deadline, left));
+        }
+    }
+
+    private async Task StalledAsync(ReminderWindow w, List<long> ids, bool everyone, Action<long, ReminderItem> add, CancellationToken ct)
+    {
+        var minimum = Math.Min(O.DefaultStalledDays, O.StalledDays.Count == 0 ? int.MaxValue : O.StalledDays.Values.Min());
+        var cut = w.Today.AddDays(-minimum);
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => c.IsOpen && c.StageSince < cut && (everyone || ids.Contains(c.OwnerId)))
+            .Select(c => new { c.Id, c.Program, c.Stage, c.StageSince, c.OwnerId, c.FirmId, FirmName = c.Firm!.Name })
+            .ToListAsync(ct);
+        foreach (var c in cases.OrderBy(c => c.StageSince))
+        {
+            var days = w.Today.DayNumber - c.StageSince.DayNumber;
+            var threshold = O.StalledThreshold(c.Program);
+            if (days <= threshold)
+            {
+                continue;
+            }
+
+            add(c.OwnerId, new ReminderItem(
+                $"{ReminderKinds.CaseStalled}:{c.Id}:{c.Stage}:{c.StageSince:yyyyMMdd}", ReminderKinds.CaseStalled, c.FirmName,
+                $"{ProgramName(c.Program)}案件停留在「{c.Stage}」阶段已 {days} 天（阈值 {threshold} 天）", $"/cases/{c.Id}", c.FirmId, c.StageSince, days));
+        }
+    }
+
+    private async Task VisitsAsync(ReminderWindow w, List<long> ids, bool everyone, Dictionary<long, string> names, Action<long, ReminderItem> add, CancellationToken ct)
+    {
+        // Visits to my firms logged by someone else since the last digest: several offices visiting one firm unawares.
+        var logged = await db.Visits.AsNoTracking()
+            .Where(v => v.CreatedAt > w.VisitsLoggedFrom && v.CreatedAt <= w.VisitsLoggedTo && v.Status != VisitStatus.Cancelled)
+            .Select(v => new { v.Id, v.FirmId, v.On, v.Kind, v.Status, v.CreatedById, v.Summary, Officers = v.Officers.Select(o => o.UserId).ToList() })
+            .ToListAsync(ct);
+        if (logged.Count > 0)
+        {
+            var firmIds = logged.Select(v => v.FirmId).Distinct().ToList();
+            var firms = await db.Firms.AsNoTracking().Where(f => firmIds.Contains(f.Id))
+                .Select(f => new { f.Id, f.Name, f.LeadOfficerId, Co = db.FirmOfficers.Where(o => o.FirmId == f.Id).Select(o => o.UserId).ToList() })
+                .ToDictionaryAsync(f => f.Id, ct);
+            foreach (var v in logged.OrderBy(v => v.On))
+            {
+                var firm = firms[v.FirmId];
+                var responsible = firm.Co.Append(firm.LeadOfficerId ?? 0).Where(u => u != 0 && u != v.CreatedById && !v.Officers.Contains(u)).Distinct();
+                var by = string.Join("、", v.Officers.Append(v.CreatedById).Distinct().Select(u => names.GetValueOrDefault(u, $"#{u}")));
+                var what = v.Status == VisitStatus.Planned ? "计划" : "完成";
+                var summary = string.IsNullOrWhiteSpace(v.Summary) ? string.Empty : $"：{Shorten(v.Summary, 60)}";
+                foreach (var u in responsible.Where(u => everyone || ids.Contains(u)))
+                {
+                    add(u, new ReminderItem($"{ReminderKinds.OthersVisited}:{v.Id}", ReminderKinds.OthersVisited, firm.Name,
+                        $"{by} {what}{KindName(v.Kind)}（{v.On:yyyy-MM-dd}）{summary}", $"/visits/{v.Id}", v.FirmId, v.On, null, VisitId: v.Id));
+                }
+            }
+        }
+
+        var until = w.Today.AddDays(O.UpcomingVisitDays);
+        var planned = await db.Visits.AsNoTracking()
+            .Where(v => v.Status == VisitStatus.Planned && v.On >= w.Today && v.On <= until)
+            .Select(v => new { v.Id, v.FirmId, v.On, v.StartsAt, v.Kind, v.Location, FirmName = db.Firms.Where(f => f.Id == v.FirmId).Select(f => f.Name).FirstOrDefault(), Officers = v.Officers.Select(o => o.UserId).ToList() })
+            .ToListAsync(ct);
+        foreach (var v in planned.OrderBy(v => v.StartsAt ?? Domain.Time.ShanghaiTime.StartOfDayUtc(v.On)))
+        {
+            var time = v.StartsAt is { } s ? TimeZoneInfo.ConvertTimeFromUtc(s, Domain.Time.ShanghaiTime.Zone).ToString("yyyy-MM-dd HH:mm") : $"{v.On:yyyy-MM-dd}";
+            var where = string.IsNullOrWhiteSpace(v.Location) ? string.Empty : $"，地点：{v.Location}";
+            foreach (var u in v.Officers.Where(u => everyone || ids.Contains(u)))
+            {
+                add(u, new ReminderItem($"{ReminderKinds.UpcomingVisit}:{v.Id}", ReminderKinds.UpcomingVisit, v.FirmName ?? string.Empty,
+                    $"{time} {KindName(v.Kind)}{where}", $"/visits/{v.Id}", v.FirmId, v.On, v.On.DayNumber - w.Today.DayNumber, VisitId: v.Id));
+            }
+        }
+    }
+
+    private async Task ApplyStatesAsync(DateOnly today, List<long> ids, Dictionary<long, List<ReminderItem>> result, CancellationToken ct)
+    {
+        var hidden = (await db.ReminderStates.AsNoTracking()
+                .Where(s => ids.Contains(s.UserId) && (s.DismissedAt != null || s.SnoozedUntil > today))
+                .Select(s => new { s.UserId, s.Key })
+                .ToListAsync(ct))
+            .Select(s => (s.UserId, s.Key)).ToHashSet();
+        if (hidden.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (userId, items) in result)
+        {
+            items.RemoveAll(i => hidden.Contains((userId, i.Key)));
+        }
+    }
+
+    internal static string ProgramName(string code) => code switch
+    {
+        ProgramCatalog.Hnte => "高新技术企业",
+        ProgramCatalog.LittleGiant => "科技小巨人",
+        ProgramCatalog.ForeignRdCenter => "外资研发中心",
+        ProgramCatalog.PreIpo => "拟上市企业",
+        _ => code,
+    };
+
+    internal static string KindName(VisitKind kind) => kind switch
+    {
+        VisitKind.OnSite => "实地走访",
+        VisitKind.Phone => "电话沟通",
+        VisitKind.Meeting => "会议",
+        VisitKind.Event => "活动",
+        _ => kind.ToString(),
+    };
+
+    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+}

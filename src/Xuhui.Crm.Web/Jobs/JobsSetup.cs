@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Quartz;
+using Xuhui.Crm.Domain.Time;
+using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Features.Reports;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Jobs;
+
+/// <summary>Settings under "Crm:Jobs".</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Crm:Jobs";
+
+    /// <summary>Start the scheduler with the host; off, jobs can still be listed but nothing fires.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The scheduler's name, which keys its rows in quartz.db. When empty it is derived from the data directory, so two
+    /// hosts in one process (tests) never share a scheduler while one host on the same files always finds its triggers.
+    /// </summary>
+    public string? SchedulerName { get; set; }
+}
+
+public static class JobsSetup
+{
+    public static IServiceCollection AddCrmJobs(this IServiceCollection services)
+    {
+        services.AddOptions<QuartzSchedulerOptions>()
+            .Configure<IOptions<JobsOptions>, DataPaths>((o, jobs, paths) => o.InstanceName = SchedulerName(jobs.Value, paths));
+        services.AddQuartz(q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                // Its own file beside crm.db: Quartz's tables never mix with the migrated schema. Created on first
+                // start (only ever creates, never drops); SQLite rules out clustering, which a single node does not need.
+                store.UseSqlite(ds => ds.DataSourceFactory = sp =>
+                    SqliteFactory.Instance.CreateDataSource($"Data Source={QuartzDatabase(sp.GetRequiredService<DataPaths>())};Pooling=True"));
+                store.ProvisionSchema();
+                store.UseSystemTextJsonSerializer();
+            });
+            q.AddJobType<DailyDigestJob>();
+            q.AddJobType<MonthlyReportJob>();
+            q.AddJobType<MonthEndSnapshotJob>();
+        });
+        return services;
+    }
+
+    public static string QuartzDatabase(DataPaths paths) => Path.Combine(paths.DataDirectory, "quartz.db");
+
+    public static string SchedulerName(JobsOptions jobs, DataPaths paths) =>
+        jobs.SchedulerName is { Length: > 0 } name
+            ? name
+            : "xuhui-crm-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(paths.DataDirectory)))[..8];
+
+    public static string DigestCron(RemindersOptions o) => $"0 {o.DigestTimeOfDay.Minute} {o.DigestTimeOfDay.Hour} * * ?";
+
+    public static TriggerKey DigestTrigger { get; } = new($"{JobNames.DailyDigest}-daily", JobNames.Group);
+
+    public static JobKey Key(string name) => new(name, JobNames.Group);
+
+    internal static IJobDetail Detail(string name) => name switch
+    {
+        JobNames.DailyDigest => JobBuilder.Create<DailyDigestJob>().WithIdentity(Key(name)).WithDescription("每日提醒摘要 (daily digest)").StoreDurably().Build(),
+        JobNames.MonthlyReport => JobBuilder.Create<MonthlyReportJob>().WithIdentity(Key(name)).WithDescription("月度报告 (monthly report)").StoreDurably().Build(),
+        JobNames.MonthEndSnapshot => JobBuilder.Create<MonthEndSnapshotJob>().WithIdentity(Key(name)).WithDescription("月末快照 (month-end snapshot)").StoreDurably().Build(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    /// <summary>Built on the scheduler's clock: a trigger keeps the clock it was built with for its fire-time and misfire arithmetic.</summary>
+    internal static ITrigger BuildDigestTrigger(RemindersOptions o, TimeProvider clock) => TriggerBuilder.Create(clock)
+        .WithIdentity(DigestTrigger)
+        .StartAt(clock.GetUtcNow())
+        .ForJob(Key(JobNames.DailyDigest))
+        .WithDescription($"每天 {o.DigestTime}（Asia/Shanghai），是否发送由工作日历决定")
+        // Down at the fire time → fire once on recovery, not zero times and not once per missed day.
+        .WithCronSchedule(DigestCron(o), b => b.InTimeZone(ShanghaiTime.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+        .Build();
+}
+
+/// <summary>
+/// Runs after the scheduler has started (and so after its misfire recovery): stores the job details and schedules the
+/// digest trigger when absent. An existing trigger is left alone — replacing it would reset its next fire time and
+/// swallow a misfire — unless the configured time or zone changed, in which case it is rescheduled.
+/// </summary>
+public sealed class JobScheduleSetup(
+    ISchedulerFactory factory, IOptions<RemindersOptions> options, IOptions<JobsOptions> jobs, TimeProvider clock, ILogger<JobScheduleSetup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!jobs.Value.Enabled)
+        {
+            return;
+        }
+
+        var scheduler = await factory.GetScheduler(cancellationToken);
+        foreach (var name in JobNames.All)
+        {
+            await scheduler.AddJob(JobsSetup.Detail(name), AddJobOptions.Replacing, cancellationToken);
+        }
+
+        var wanted = JobsSetup.BuildDigestTrigger(options.Value, scheduler.TimeProvider ?? clock);
+        var existing = await scheduler.GetTrigger(JobsSetup.DigestTrigger, cancellationToken);
+        if (existing is null)
+        {
+            await scheduler.ScheduleJob(wanted, new ScheduleJobOptions(), cancellationToken);
+            logger.LogInformation("Scheduled {Job} at {Cron} Asia/Shanghai", JobNames.DailyDigest, JobsSetup.DigestCron(options.Value));
+        }
+        else if (existing is not ICronTrigger cron || cron.CronExpressionString != JobsSetup.DigestCron(options.Value) || cron.TimeZone.Id != ShanghaiTime.Zone.Id)
+        {
+            await scheduler.RescheduleJob(JobsSetup.DigestTrigger, wanted, cancellationToken);
+            logger.LogInformation("Rescheduled {Job} to {Cron} Asia/Shanghai", JobNames.DailyDigest, JobsSetup.DigestCron(options.Value));
+        }
+
+        // The monthly jobs have fixed times: schedule them when absent, and leave an existing trigger (and its misfire) alone.
+        foreach (var (job, cron, description) in ReportSchedule.Schedules)
+        {
+            if (await scheduler.GetTrigger(ReportSchedule.TriggerKey(JobsSetup.Key(job)), cancellationToken) is null)
+            {
+                await scheduler.ScheduleJob(ReportSchedule.Trigger(JobsSetup.Key(job), cron, description, scheduler.TimeProvider ?? clock), new ScheduleJobOptions(), cancellationToken);
+                logger.LogInformation("Scheduled {Job} at {Cron} Asia/Shanghai", job, cron);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

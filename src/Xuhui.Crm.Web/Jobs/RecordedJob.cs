@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+using Xuhui.Crm.Web.Data;
+
+namespace Xuhui.Crm.Web.Jobs;
+
+/// <summary>Jobs stay thin: the work is a feature service; this base records every execution and its result.</summary>
+public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger logger) : IJob
+{
+    protected TimeProvider Clock { get; } = clock;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var ct = cancellationToken;
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var run = new JobRun
+        {
+            JobName = context.JobDetail.Key.Name,
+            ScheduledFor = context.ScheduledFireTimeUtc?.UtcDateTime ?? now,
+            StartedAt = now,
+            Manual = IsManual(context),
+            Outcome = JobOutcome.Running,
+        };
+        db.JobRuns.Add(run);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var outcome = JobOutcome.Failed;
+        string? message = null;
+        try
+        {
+            (outcome, message) = await RunAsync(context, run.Manual, ct);
+        }
+        catch (Exception e)
+        {
+            message = $"{e.GetType().Name}: {e.Message}";
+            logger.LogError(e, "Job {Job} failed", run.JobName);
+            throw new JobExecutionException(message, e);
+        }
+        finally
+        {
+            var finished = Clock.GetUtcNow().UtcDateTime;
+            await db.JobRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(
+                s => s.SetProperty(r => r.Outcome, outcome).SetProperty(r => r.Message, message).SetProperty(r => r.FinishedAt, finished),
+                CancellationToken.None);
+            logger.LogInformation("Job {Job} {Outcome}: {Message}", run.JobName, outcome, message);
+        }
+    }
+
+    protected abstract Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct);
+
+    private static bool IsManual(IJobExecutionContext context) =>
+        context.MergedJobDataMap.TryGetValue(JobNames.ManualKey, out var value) && string.Equals(value?.ToString(), "true", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
+using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Pages.Infrastructure;
+
+/// <summary>
+/// The officers' web pages: cookie sign-in beside the API's bearer tokens, antiforgery on every form,
+/// Chinese by default with an English switch, data-protection keys kept in the data directory.
+/// </summary>
+public static class WebApp
+{
+    /// <summary>Chooses bearer for /api (which must answer 401, never redirect) and the cookie for pages.</summary>
+    public const string Scheme = "web-or-api";
+
+    public static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
+    public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+
+    public static IServiceCollection AddWebApp(this IServiceCollection services)
+    {
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+            o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/Culture");
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "xuhui.csrf";
+            o.HeaderName = "X-CSRF-TOKEN";
+        });
+        services.AddSingleton<UiText>();
+        // Chinese text stays readable in the HTML instead of becoming &#x...; entities.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture(Chinese);
+            o.SupportedCultures = o.SupportedUICultures = [Chinese, English];
+            // Chinese unless the officer switched: the browser's language does not decide.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
+        });
+
+        // Runs after AddCrm's AddAuthentication(Bearer), so this default wins.
+        services.Configure<AuthenticationOptions>(o =>
+        {
+            o.DefaultScheme = Scheme;
+            o.DefaultChallengeScheme = Scheme;
+            o.DefaultForbidScheme = Scheme;
+        });
+        services.AddAuthentication()
+            .AddPolicyScheme(Scheme, Scheme, o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Path.StartsWithSegments("/api") ? BearerTokenHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Cookie.Name = "xuhui.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.AccessDeniedPath = "/forbidden";
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = WebSignIn.ValidateAsync;
+            });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<CrmOptions>>((o, crm) => o.ExpireTimeSpan = TimeSpan.FromHours(crm.Value.Auth.TokenLifetimeHours));
+
+        // Keys under <data>/keys so sign-in cookies and antiforgery tokens survive a restart.
+        services.AddDataProtection().SetApplicationName("Xuhui.Crm");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(sp.GetRequiredService<DataPaths>().DataDirectory, "keys")),
+                sp.GetRequiredService<ILoggerFactory>())));
+        return services;
+    }
+
+    public static WebApplication UseWebApp(this WebApplication app)
+    {
+        app.UseRequestLocalization();
+        app.MapRazorPages();
+        return app;
+    }
+}

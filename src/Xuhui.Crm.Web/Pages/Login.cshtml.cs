@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Features.Operations;
+using Xuhui.Crm.Web.Pages.Infrastructure;
+
+namespace Xuhui.Crm.Web.Pages;
+
+/// <summary>Cookie sign-in with the same password check, lockout and rate limit as POST /api/auth/login.</summary>
+[EnableRateLimiting(OperationsSetup.LoginRateLimit)]
+public sealed class LoginModel(PasswordCheck passwords, CrmDbContext db, UiText t) : PageModel
+{
+    [BindProperty]
+    public string? UserName { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
+        {
+            ModelState.AddModelError(string.Empty, t["请输入用户名和密码"]);
+            return Page();
+        }
+
+        var verdict = await passwords.VerifyAsync(UserName, Password, ct);
+        if (verdict.Outcome == PasswordOutcome.Locked)
+        {
+            var until = Domain.Time.ShanghaiTime.ToLocal(verdict.LockedUntil!.Value);
+            ModelState.AddModelError(string.Empty, t.Format("多次登录失败，账户已锁定至 {0:HH:mm}", until));
+            return Page();
+        }
+
+        if (verdict.User is not { } user)
+        {
+            ModelState.AddModelError(string.Empty, t["用户名或密码错误"]);
+            return Page();
+        }
+
+        await db.SaveChangesAsync(ct);
+        await WebSignIn.SignInAsync(HttpContext, user);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+}
