@@ -245,17 +245,21 @@ public sealed class MonthlyReportBuilder(
 
     private async Task<FollowUpSection> FollowUpsAsync(DateOnly from, DateOnly to, DateOnly overdueAsOf, CancellationToken ct)
     {
-        var live = db.Tasks.AsNoTracking().Where(t => t.Status != FollowUpStatus.Cancelled);
-        var completed = await live
-            .Where(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to)
+        // One pass over the tasks: completed in the month (on time or late) and still overdue at the cut-off.
+        var counts = await db.Tasks.AsNoTracking()
+            .Where(t => t.Status != FollowUpStatus.Cancelled && (t.DueOn <= overdueAsOf || (t.CompletedOn >= from && t.CompletedOn <= to)))
             .GroupBy(t => t.AssigneeId)
-            .Select(g => new { UserId = g.Key, OnTime = g.Count(t => t.CompletedOn <= t.DueOn), Late = g.Count(t => t.CompletedOn > t.DueOn) })
+            .Select(g => new
+            {
+                UserId = g.Key,
+                OnTime = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn <= t.DueOn),
+                Late = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn > t.DueOn),
+                Overdue = g.Count(t => t.DueOn <= overdueAsOf && (t.CompletedOn == null || t.CompletedOn > overdueAsOf)),
+            })
+            .Where(r => r.OnTime > 0 || r.Late > 0 || r.Overdue > 0)
             .ToListAsync(ct);
-        var overdue = await live
-            .Where(t => t.DueOn <= overdueAsOf && (t.CompletedOn == null || t.CompletedOn > overdueAsOf))
-            .GroupBy(t => t.AssigneeId)
-            .Select(g => new { UserId = g.Key, Count = g.Count() })
-            .ToListAsync(ct);
+        var completed = counts.Select(r => new { r.UserId, r.OnTime, r.Late }).Where(r => r.OnTime > 0 || r.Late > 0).ToList();
+        var overdue = counts.Select(r => new { r.UserId, Count = r.Overdue }).Where(r => r.Count > 0).ToList();
         var ids = completed.Select(c => c.UserId).Union(overdue.Select(o => o.UserId)).ToList();
         var names = await NamesAsync(ids, ct);
         var rows = ids.Select(id => new AssigneeFollowUps(
