@@ -57,6 +57,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             var killsLeft = MinKills - landings.Count;
             var acceptedBefore = smtp.Accepted.Count;
             lives++;
+            var life = Stopwatch.StartNew();
             using var child = StartChild(data, smtp.Port);
 
             if (killsLeft <= 0)
@@ -84,6 +85,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             };
             var delay = TimeSpan.FromMilliseconds(random.NextDouble() * 6);
             await WaitOrFailAsync(reached.Task, child, TimeSpan.FromSeconds(60));
+            var untilTarget = life.Elapsed;
             var spin = Stopwatch.StartNew();
             while (spin.Elapsed < delay)
             {
@@ -95,7 +97,9 @@ public sealed class CrashTests(ITestOutputHelper output)
             smtp.OnAccepted = null;
 
             // The server stores a message before it answers 250; let it notice the dropped connection first.
+            var killedAt = life.Elapsed;
             await WaitUntilAsync(() => smtp.OpenSessions == 0, null, TimeSpan.FromSeconds(10));
+            var drained = life.Elapsed;
             var acceptedThisLife = smtp.Accepted.Skip(acceptedBefore).Select(r => r.Message.MessageId).ToHashSet();
             var sending = Query(data, "SELECT Id, MessageId FROM OutboxMessages WHERE Status = 'Sending'", r => (Id: r.GetInt64(0), MessageId: r.GetString(1))).ToList();
             Assert.True(sending.Count <= 1, "one connection sends one message at a time");
@@ -104,8 +108,9 @@ public sealed class CrashTests(ITestOutputHelper output)
                 : Landing.BeforeServerReply;
             landings.Add(landing);
             var sent = Query(data, "SELECT COUNT(*) FROM OutboxMessages WHERE Status = 'Sent'", r => r.GetInt64(0)).Single();
-            output.WriteLine($"life {lives}: killed {delay.TotalMilliseconds:F1} ms after the server's accept #{target}: {landing}" +
-                (sending.Count == 1 ? $" (outbox #{sending[0].Id} 'sending')" : string.Empty) + $"; {sent} sent so far");
+            output.WriteLine($"life {lives}: aimed at {delay.TotalMilliseconds:F1} ms after the server's accept #{target}, killed at accept #{smtp.Accepted.Count}: {landing}" +
+                (sending.Count == 1 ? $" (outbox #{sending[0].Id} 'sending')" : string.Empty) + $"; {sent} sent so far" +
+                $" [start to target {untilTarget.TotalMilliseconds:F0} ms, killed {killedAt.TotalMilliseconds:F0} ms, server drained {drained.TotalMilliseconds:F0} ms]");
         }
 
         var accepted = smtp.Accepted.Select(r => r.Message.MessageId ?? string.Empty).ToList();
@@ -179,6 +184,9 @@ public sealed class CrashTests(ITestOutputHelper output)
         info.Environment["Crm__Smtp__Security"] = "None";
         info.Environment["Crm__Smtp__TimeoutSeconds"] = "10";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Startup is most of each life's time: workstation GC and no tiered PGO start a loaded 2-core machine faster.
+        info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["DOTNET_TieredPGO"] = "0";
         var log = new Queue<string>();
         var process = new Process { StartInfo = info };
         void Keep(string? line)
