@@ -22,4 +22,7 @@ public static class Links
     public static string Reminders(string kind) => $"/?kind={Uri.EscapeDataString(kind)}#h-reminders";
 
     public static string Settings => "/settings/reminders";
+
+    /// <summary>The admin jobs page: the nightly backup's last result and "run now".</summary>
+    public static string AdminJobs => "/admin/jobs";
 }

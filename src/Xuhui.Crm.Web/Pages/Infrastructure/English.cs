@@ -259,5 +259,6 @@ public static class English
         ["返回我的提醒"] = "Back to my reminders",
         ["提前天数应为整数"] = "Days ahead must be whole numbers",
         ["提醒设置已保存"] = "Reminder settings saved",
+        ["数据库备份异常（管理员）"] = "Database backup problems (admins)",
     };
 }
