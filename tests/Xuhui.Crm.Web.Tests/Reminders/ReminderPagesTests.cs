@@ -128,6 +128,9 @@ public sealed partial class ReminderPagesTests
         Assert.Contains($"data-outbox=\"{id}\"", failed, StringComparison.Ordinal);
         Assert.Contains("Mailbox does not exist", failed, StringComparison.Ordinal);
         Assert.DoesNotContain("data-outbox=", await admin.GetStringAsync("/admin/outbox?status=sent"), StringComparison.Ordinal);
+        var eml = await admin.GetAsync($"/admin/outbox?handler=Eml&id={id}");
+        Assert.Equal("message/rfc822", eml.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("每日提醒", (await MimeMessage.LoadAsync(await eml.Content.ReadAsStreamAsync())).Subject, StringComparison.Ordinal);
 
         smtp.Reply = _ => null;
         var retry = await PostAsync(admin, "/admin/outbox?handler=Retry&status=failed", Token(failed), new() { ["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, json: false);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Xuhui.Crm.Web.Data;
@@ -24,6 +25,12 @@ public sealed class OutboxModel(CrmDbContext db, OutboxDispatcher dispatcher, Ti
         Status = status;
         Messages = ApiOutcome.From<OutboxPage>(await OutboxApi.List(status, PageNumber, 50, db, dispatcher, ct)).Value ?? Messages;
     }
+
+    /// <summary>The stored message as an .eml file (the API's download needs a bearer token, a browser has the cookie).</summary>
+    public async Task<IActionResult> OnGetEmlAsync(long id, CancellationToken ct) =>
+        (await OutboxApi.Eml(id, db, ct)).Result is FileContentHttpResult file
+            ? File(file.FileContents.ToArray(), file.ContentType ?? "message/rfc822", file.FileDownloadName)
+            : NotFound();
 
     public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken ct)
     {

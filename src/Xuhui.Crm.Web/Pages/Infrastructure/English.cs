@@ -260,5 +260,6 @@ public static class English
         ["提前天数应为整数"] = "Days ahead must be whole numbers",
         ["提醒设置已保存"] = "Reminder settings saved",
         ["数据库备份异常（管理员）"] = "Database backup problems (admins)",
+        ["下载邮件 {0}"] = "Download message {0}",
     };
 }
