@@ -10,6 +10,7 @@ using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Requests;
+using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
@@ -32,6 +33,7 @@ public static class CrmHost
         services.AddCrmDatabase();
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
+        services.AddTargets(builder.Configuration);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<PasswordCheck>();
 
@@ -104,6 +106,7 @@ public static class CrmHost
         api.MapUsersApi();
         api.MapRequestsApi();
         api.MapReminders();
+        api.MapTargets();
         app.UseWebApp();
         return app;
     }

@@ -110,6 +110,47 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "IndicatorTargets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Target = table.Column<double>(type: "double precision", nullable: false),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IndicatorTargets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IndicatorValues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Period = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: false),
+                    Value = table.Column<double>(type: "double precision", nullable: false),
+                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    SourceDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IndicatorValues", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "JobRuns",
                 columns: table => new
                 {
@@ -126,6 +167,43 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_JobRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LegalPersonCounts",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    PublishedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LegalPersonCounts", x => x.Year);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MonthlySnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Month = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false),
+                    TakenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    TakenById = table.Column<long>(type: "bigint", nullable: true),
+                    Trigger = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Payload = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MonthlySnapshots", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -866,9 +944,32 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 columns: new[] { "FirmId", "EffectiveOn" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_IndicatorTargets_Code_Year",
+                table: "IndicatorTargets",
+                columns: new[] { "Code", "Year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IndicatorValues_Code_Period",
+                table: "IndicatorValues",
+                columns: new[] { "Code", "Period" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IndicatorValues_Code_PeriodEnd",
+                table: "IndicatorValues",
+                columns: new[] { "Code", "PeriodEnd" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JobRuns_JobName_Id",
                 table: "JobRuns",
                 columns: new[] { "JobName", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MonthlySnapshots_Month_Revision",
+                table: "MonthlySnapshots",
+                columns: new[] { "Month", "Revision" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_OutboxMessages_Kind_OccurredOn",
@@ -989,9 +1090,9 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 columns: new[] { "FirmId", "On" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Visits_On",
+                name: "IX_Visits_On_Status_FirmId",
                 table: "Visits",
-                column: "On");
+                columns: new[] { "On", "Status", "FirmId" });
         }
 
         /// <inheritdoc />
@@ -1037,7 +1138,19 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "FirmStatusChanges");
 
             migrationBuilder.DropTable(
+                name: "IndicatorTargets");
+
+            migrationBuilder.DropTable(
+                name: "IndicatorValues");
+
+            migrationBuilder.DropTable(
                 name: "JobRuns");
+
+            migrationBuilder.DropTable(
+                name: "LegalPersonCounts");
+
+            migrationBuilder.DropTable(
+                name: "MonthlySnapshots");
 
             migrationBuilder.DropTable(
                 name: "OutboxMessages");
