@@ -37,14 +37,14 @@ public static class ImportFields
     private static readonly Dictionary<ImportField, string[]> Aliases = new()
     {
         [ImportField.Name] = ["企业名称", "公司名称", "单位名称", "企业全称", "名称", "name", "firm name", "company name", "company"],
-        [ImportField.CreditCode] = ["统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "credit code", "unified social credit code", "uscc", "creditcode"],
+        [ImportField.CreditCode] = ["统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "credit code", "unified social credit code", "uscc"],
         [ImportField.EnglishName] = ["英文名称", "英文名", "english name"],
         [ImportField.Address] = ["注册地址", "地址", "企业地址", "经营地址", "办公地址", "address", "registered address"],
         [ImportField.EstablishedOn] = ["成立日期", "成立时间", "注册日期", "established", "established on", "date of establishment", "founded"],
         [ImportField.Zone] = ["所属街道/园区", "所属街道园区", "所属园区", "所属街道", "街道/园区", "园区", "功能区", "所属功能区", "zone", "park"],
         [ImportField.Industry] = ["行业", "所属行业", "行业类别", "产业", "industry"],
         [ImportField.Ownership] = ["企业性质", "企业类型", "所有制", "ownership"],
-        [ImportField.Headcount] = ["职工总数", "从业人数", "员工人数", "职工人数", "headcount", "employees"],
+        [ImportField.Headcount] = ["职工总数", "从业人数", "员工人数", "职工人数", "员工", "headcount", "employees"],
         [ImportField.RdHeadcount] = ["研发人员数", "研发人员", "科技人员数", "r&d headcount", "rd headcount"],
         [ImportField.InventionPatents] = ["发明专利", "发明专利数", "有效发明专利", "invention patents"],
         [ImportField.CoreIpCount] = ["核心知识产权", "知识产权数", "core ip", "core ip count"],
@@ -61,8 +61,9 @@ public static class ImportFields
     };
 
     private static readonly Dictionary<string, ImportField> ByHeader = Aliases
-        .SelectMany(a => a.Value.Select(h => (Key: Key(h), a.Key)))
-        .ToDictionary(x => x.Key, x => x.Item2);
+        .SelectMany(a => a.Value.Select(h => (Key: Key(h), Field: a.Key)))
+        .DistinctBy(x => x.Key)
+        .ToDictionary(x => x.Key, x => x.Field);
 
     public static bool IsFirmField(ImportField f) => f < ImportField.ContactName;
 

@@ -56,6 +56,7 @@ public sealed class ImportHeader
     {
         var (row, cells) = rows[index];
         var above = index > 0 ? rows[index - 1].Cells : [];
+        (cells, above) = Spread(cells, above);
         var fields = new Dictionary<int, ImportField>();
         var columns = new List<ImportColumn>();
         for (var c = 0; c < cells.Length; c++)
@@ -100,10 +101,37 @@ public sealed class ImportHeader
                 fields[c] = f;
             }
 
-            columns.Add(new ImportColumn(letter, joined ?? header, field is null ? null : ImportFields.Camel(field.Value), status));
+            var shown = joined is not null && (ImportFields.Recognise(joined) is not null || ImportFields.Recognise(header) is null) ? joined : header;
+            columns.Add(new ImportColumn(letter, shown, field is null ? null : ImportFields.Camel(field.Value), status));
         }
 
         return new ImportHeader(row, fields, columns);
+    }
+
+    /// <summary>
+    /// Merged header cells hold their text in the first cell only: an empty header cell under a group header takes
+    /// the text above (a vertical merge), and an empty group cell takes the group text on its left (a horizontal one).
+    /// </summary>
+    private static (string?[] Cells, string?[] Above) Spread(string?[] cells, string?[] above)
+    {
+        var width = Math.Max(cells.Length, above.Length);
+        var c = new string?[width];
+        var a = new string?[width];
+        string? left = null;
+        for (var i = 0; i < width; i++)
+        {
+            var own = i < cells.Length ? cells[i] : null;
+            var up = i < above.Length ? above[i] : null;
+            if (!string.IsNullOrWhiteSpace(up))
+            {
+                left = up;
+            }
+
+            c[i] = string.IsNullOrWhiteSpace(own) ? up : own;
+            a[i] = string.IsNullOrWhiteSpace(up) && !string.IsNullOrWhiteSpace(own) ? left : up;
+        }
+
+        return (c, a);
     }
 
     private static bool TryExplicit(Dictionary<string, ImportField?> map, string letter, string header, string? joined, out ImportField? field) =>

@@ -30,6 +30,8 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
     private readonly Dictionary<string, int> _codesSeen = new(StringComparer.Ordinal);
     private readonly CadenceOptions _cadence = new();
     private readonly List<RowResult> _others = [];
+    private readonly DateOnly _today = ShanghaiTime.Today(clock);
+    private readonly DateTime _now = clock.GetUtcNow().UtcDateTime;
 
     public async Task<StagedImport> StageAsync(SpreadsheetFile file, IReadOnlyDictionary<string, string> mapping, Func<int, Task> progress, CancellationToken ct)
     {
@@ -95,21 +97,24 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
         }
     }
 
+    private (int Index, ImportField Field, string Letter, string? Header)[]? _columns;
+
     private ParsedRow Parse(int rowNumber, string?[] cells, ImportHeader header)
     {
         var row = new ParsedRow { Row = rowNumber };
-        foreach (var (index, field) in header.Fields)
+        foreach (var (index, field, letter, name) in _columns ??= header.Fields
+            .Select(f => (f.Key, f.Value, ImportFields.ColumnLetter(f.Key), header.Columns.FirstOrDefault(c => c.Column == ImportFields.ColumnLetter(f.Key))?.Header))
+            .OrderBy(c => c.Value == ImportField.Stage ? 1 : 0).ToArray())
         {
             var text = index < cells.Length ? cells[index]?.Trim() : null;
             if (!string.IsNullOrEmpty(text))
             {
-                var column = header.Columns.FirstOrDefault(c => c.Column == ImportFields.ColumnLetter(index));
-                row.Cells[field] = new Cell(field, ImportFields.ColumnLetter(index), column?.Header, text);
+                row.Cells[field] = new Cell(field, letter, name, text);
             }
         }
 
         // The programme first: a stage is read within it.
-        foreach (var cell in row.Cells.Values.OrderBy(c => c.Field == ImportField.Stage ? 1 : 0))
+        foreach (var cell in row.Cells.Values)
         {
             var value = _values.Convert(cell.Field, cell.Text, row.Values.GetValueOrDefault(ImportField.Program) as string, out var error);
             if (error is not null)
@@ -133,15 +138,16 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
         }
 
         var codes = chunk.Select(r => r.Code).OfType<string>().Distinct().ToList();
-        var firms = await db.Firms.AsNoTracking().Where(f => f.CreditCode != null && codes.Contains(f.CreditCode)).ToListAsync(ct);
+        // One JSON parameter: the same cached query for every chunk, and SQLite probes the code index per value.
+        var firms = await db.Firms.AsNoTracking().Where(f => EF.Parameter(codes).Contains(f.CreditCode!)).ToListAsync(ct);
         var byCode = firms.ToDictionary(f => f.CreditCode!, StringComparer.Ordinal);
         await FollowMergesAsync(byCode, ct);
         var ids = byCode.Values.Select(f => f.Id).Distinct().ToList();
         var contacts = chunk.Any(r => r.Cells.ContainsKey(ImportField.ContactName))
-            ? (await db.Contacts.AsNoTracking().Where(c => ids.Contains(c.FirmId) && !c.IsArchived).ToListAsync(ct)).ToLookup(c => c.FirmId)
+            ? (await db.Contacts.AsNoTracking().Where(c => EF.Parameter(ids).Contains(c.FirmId) && !c.IsArchived).ToListAsync(ct)).ToLookup(c => c.FirmId)
             : Array.Empty<Contact>().ToLookup(c => c.FirmId);
         var cases = chunk.Any(r => r.Cells.ContainsKey(ImportField.Program))
-            ? (await db.Cases.AsNoTracking().Where(c => ids.Contains(c.FirmId)).Select(c => new { c.FirmId, c.Program }).ToListAsync(ct))
+            ? (await db.Cases.AsNoTracking().Where(c => EF.Parameter(ids).Contains(c.FirmId)).Select(c => new { c.FirmId, c.Program }).ToListAsync(ct))
                 .Select(c => (c.FirmId, c.Program)).ToHashSet()
             : [];
 
@@ -205,7 +211,8 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
             candidates = await SameNameAsync(name, ct);
         }
 
-        foreach (var (key, messages) in FirmValidation.Validate(dto, reference).ToDictionary())
+        var validated = FirmValidation.Validate(dto, reference).ToDictionary();
+        foreach (var (key, messages) in validated)
         {
             var field = FieldOf(key, row);
             if (field is null && existing is not null)
@@ -282,7 +289,7 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
 
     private void StageCreate(ParsedRow row, StagedImport staged)
     {
-        var today = ShanghaiTime.Today(clock);
+        var today = _today;
         var firm = new Firm { Status = FirmStatus.Active };
         foreach (var (field, value) in row.Values.Where(v => ImportFields.IsFirmField(v.Key)))
         {
@@ -295,7 +302,7 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
             EffectiveOn = firm.EstablishedOn is { } est && est <= today ? est : today,
             Note = "批量导入登记 (registered by import)",
             RecordedById = userId,
-            RecordedAt = clock.GetUtcNow().UtcDateTime,
+            RecordedAt = _now,
         });
         var create = new NewFirm { Row = row.Row, Firm = firm };
         if (row.Values.GetValueOrDefault(ImportField.ContactName) is string contactName)
@@ -362,7 +369,7 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
     {
         var program = reference.Programs.Get((string)row.Values[ImportField.Program]!);
         var stage = row.Values.GetValueOrDefault(ImportField.Stage) as string ?? program.InitialStages[0];
-        var today = ShanghaiTime.Today(clock);
+        var today = _today;
         var open = program.FindStage(stage)!.Open;
         var on = row.Values.GetValueOrDefault(ImportField.CertificateIssuedOn) as DateOnly? ?? today;
         var c = new Case
@@ -382,7 +389,7 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
             c.CertificateExpiresOn = Case.DefaultHnteExpiry(issued);
         }
 
-        c.Transitions.Add(new CaseTransition { ToStage = stage, On = on, Note = "批量导入 (imported)", ById = userId, At = clock.GetUtcNow().UtcDateTime });
+        c.Transitions.Add(new CaseTransition { ToStage = stage, On = on, Note = "批量导入 (imported)", ById = userId, At = _now });
         return c;
     }
 

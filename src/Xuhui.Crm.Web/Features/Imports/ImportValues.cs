@@ -28,8 +28,35 @@ public sealed class ImportValues(ReferenceData reference)
         ["一般"] = FirmTier.Regular, ["普通"] = FirmTier.Regular, ["否"] = FirmTier.Regular, ["regular"] = FirmTier.Regular, ["n"] = FirmTier.Regular, ["no"] = FirmTier.Regular,
     };
 
-    /// <summary>The value of <paramref name="field"/> for <paramref name="text"/> (already trimmed and non-empty), or an error message.</summary>
+    private readonly Dictionary<(ImportField, string, string?), (object? Value, string? Error)> _memo = [];
+
+    /// <summary>
+    /// The value of <paramref name="field"/> for <paramref name="text"/> (already trimmed and non-empty), or an error
+    /// message. Reference lookups and dates repeat down a sheet: their answers are remembered (Unicode normalisation is the cost).
+    /// </summary>
     public object? Convert(ImportField field, string text, string? program, out string? error)
+    {
+        if (field is ImportField.Zone or ImportField.Industry or ImportField.Ownership or ImportField.Tier or ImportField.Program
+            or ImportField.Stage or ImportField.EstablishedOn or ImportField.CertificateIssuedOn or ImportField.TechField)
+        {
+            var key = (field, text, field == ImportField.Stage ? program : null);
+            if (!_memo.TryGetValue(key, out var known))
+            {
+                known.Value = ConvertOnce(field, text, program, out known.Error);
+                if (_memo.Count < 100_000)
+                {
+                    _memo[key] = known;
+                }
+            }
+
+            error = known.Error;
+            return known.Value;
+        }
+
+        return ConvertOnce(field, text, program, out error);
+    }
+
+    private object? ConvertOnce(ImportField field, string text, string? program, out string? error)
     {
         error = null;
         switch (field)
