@@ -90,7 +90,10 @@ internal sealed class ImportApplier : IDisposable
         }
     }
 
-    /// <summary>Copies the TEMP rows into the real tables, turning placeholder ids (−n) into base + n.</summary>
+    /// <summary>
+    /// Copies the TEMP rows into the real tables, turning placeholder ids (−n) into base + n. Grams go in gram order:
+    /// their primary key is (Gram, FirmId), and sorted inserts touch each index page once instead of at random.
+    /// </summary>
     private void CopyAcross()
     {
         var bases = new Dictionary<Type, long>();
@@ -119,7 +122,7 @@ internal sealed class ImportApplier : IDisposable
                     $"CASE \"EntityType\" WHEN 'Firm' THEN {Map(c, typeof(Firm))} WHEN 'Contact' THEN {Map(c, typeof(Contact))} WHEN 'Case' THEN {Map(c, typeof(Case))} ELSE \"{c}\" END",
                 _ => $"\"{c}\"",
             });
-            Execute($"INSERT INTO main.\"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT {string.Join(", ", select)} FROM temp.\"imp_{table}\" ORDER BY rowid");
+            Execute($"INSERT INTO main.\"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT {string.Join(", ", select)} FROM temp.\"imp_{table}\" ORDER BY {(type == typeof(FirmSearchGram) ? "\"Gram\", rowid" : "rowid")}");
             Execute($"DROP TABLE temp.\"imp_{table}\"");
         }
     }
