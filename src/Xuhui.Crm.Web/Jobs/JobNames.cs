@@ -12,7 +12,10 @@ public static class JobNames
     /// <summary>Slot for the targets issue: frozen month-end indicator snapshots.</summary>
     public const string MonthEndSnapshot = "month-end-snapshot";
 
-    public static readonly IReadOnlyList<string> All = [DailyDigest, MonthlyReport, MonthEndSnapshot];
+    /// <summary>The nightly verified backup of the SQLite database (Crm:Backup:Time).</summary>
+    public const string NightlyBackup = "nightly-backup";
+
+    public static readonly IReadOnlyList<string> All = [DailyDigest, MonthlyReport, MonthEndSnapshot, NightlyBackup];
 
     public const string ManualKey = "manual";
 }

@@ -35,8 +35,7 @@ public static class JobsApi
             var key = JobsSetup.Key(name);
             var detail = await scheduler.GetJobDetail(key, ct);
             var triggers = new List<TriggerDto>();
-            // The slots (monthly-report, month-end-snapshot) have no trigger until the targets issue gives them one.
-            if (name == JobNames.DailyDigest && await scheduler.GetTrigger(JobsSetup.DigestTrigger, ct) is { } t)
+            foreach (var t in await scheduler.GetTriggersOfJob(key, ct))
             {
                 var state = await scheduler.GetTriggerState(t.Key, ct);
                 triggers.Add(new TriggerDto(t.Key.Name, (t as ICronTrigger)?.CronExpressionString, (t as ICronTrigger)?.TimeZone.Id, state.ToString(), t.NextFireTimeUtc, t.PreviousFireTimeUtc));

@@ -44,6 +44,7 @@ public static class JobsSetup
             q.AddJobType<DailyDigestJob>();
             q.AddJobType<MonthlyReportJob>();
             q.AddJobType<MonthEndSnapshotJob>();
+            q.AddJobType<NightlyBackupJob>();
         });
         return services;
     }
@@ -66,8 +67,25 @@ public static class JobsSetup
         JobNames.DailyDigest => JobBuilder.Create<DailyDigestJob>().WithIdentity(Key(name)).WithDescription("每日提醒摘要 (daily digest)").StoreDurably().Build(),
         JobNames.MonthlyReport => JobBuilder.Create<MonthlyReportJob>().WithIdentity(Key(name)).WithDescription("月度报告 (slot)").StoreDurably().Build(),
         JobNames.MonthEndSnapshot => JobBuilder.Create<MonthEndSnapshotJob>().WithIdentity(Key(name)).WithDescription("月末快照 (slot)").StoreDurably().Build(),
+        JobNames.NightlyBackup => JobBuilder.Create<NightlyBackupJob>().WithIdentity(Key(name)).WithDescription("每日数据库备份 (nightly backup)").StoreDurably().Build(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
+
+    public static TriggerKey BackupTrigger { get; } = new($"{JobNames.NightlyBackup}-daily", JobNames.Group);
+
+    public static string BackupCron(Features.Operations.BackupOptions o)
+    {
+        var time = TimeOnly.ParseExact(o.Time, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        return $"0 {time.Minute} {time.Hour} * * ?";
+    }
+
+    internal static ITrigger BuildDailyTrigger(TriggerKey key, string job, string cron, string description, TimeProvider clock) => TriggerBuilder.Create(clock)
+        .WithIdentity(key)
+        .StartAt(clock.GetUtcNow())
+        .ForJob(Key(job))
+        .WithDescription(description)
+        .WithCronSchedule(cron, b => b.InTimeZone(ShanghaiTime.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+        .Build();
 
     /// <summary>Built on the scheduler's clock: a trigger keeps the clock it was built with for its fire-time and misfire arithmetic.</summary>
     internal static ITrigger BuildDigestTrigger(RemindersOptions o, TimeProvider clock) => TriggerBuilder.Create(clock)
@@ -86,7 +104,12 @@ public static class JobsSetup
 /// swallow a misfire — unless the configured time or zone changed, in which case it is rescheduled.
 /// </summary>
 public sealed class JobScheduleSetup(
-    ISchedulerFactory factory, IOptions<RemindersOptions> options, IOptions<JobsOptions> jobs, TimeProvider clock, ILogger<JobScheduleSetup> logger) : IHostedService
+    ISchedulerFactory factory,
+    IOptions<RemindersOptions> options,
+    IOptions<JobsOptions> jobs,
+    IOptions<Features.Operations.BackupOptions> backup,
+    TimeProvider clock,
+    ILogger<JobScheduleSetup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -112,6 +135,26 @@ public sealed class JobScheduleSetup(
         {
             await scheduler.RescheduleJob(JobsSetup.DigestTrigger, wanted, cancellationToken);
             logger.LogInformation("Rescheduled {Job} to {Cron} Asia/Shanghai", JobNames.DailyDigest, JobsSetup.DigestCron(options.Value));
+        }
+
+        await EnsureDailyAsync(
+            scheduler, JobsSetup.BackupTrigger, JobNames.NightlyBackup, JobsSetup.BackupCron(backup.Value), $"每天 {backup.Value.Time}（Asia/Shanghai）备份数据库", cancellationToken);
+    }
+
+    /// <summary>Schedules a daily cron trigger when absent, reschedules it when its time changed, else leaves it (and its misfire) alone.</summary>
+    private async Task EnsureDailyAsync(IScheduler scheduler, TriggerKey key, string job, string cron, string description, CancellationToken ct)
+    {
+        var wanted = JobsSetup.BuildDailyTrigger(key, job, cron, description, scheduler.TimeProvider ?? clock);
+        var existing = await scheduler.GetTrigger(key, ct);
+        if (existing is null)
+        {
+            await scheduler.ScheduleJob(wanted, new ScheduleJobOptions(), ct);
+            logger.LogInformation("Scheduled {Job} at {Cron} Asia/Shanghai", job, cron);
+        }
+        else if (existing is not ICronTrigger c || c.CronExpressionString != cron || c.TimeZone.Id != ShanghaiTime.Zone.Id)
+        {
+            await scheduler.RescheduleJob(key, wanted, ct);
+            logger.LogInformation("Rescheduled {Job} to {Cron} Asia/Shanghai", job, cron);
         }
     }
 

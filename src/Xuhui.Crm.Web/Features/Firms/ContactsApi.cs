@@ -177,7 +177,7 @@ public static class ContactsApi
     /// Erasure on request (PIPL): the contact's details are removed and its values scrubbed from the audit trail;
     /// visits keep their history with an anonymous participant. Backups age out under the retention policy.
     /// </summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> Erase(long id, CrmDbContext db, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Erase(long id, CrmDbContext db, DataPaths paths, CancellationToken ct)
     {
         var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (contact is null)
@@ -185,6 +185,7 @@ public static class ContactsApi
             return Problems.NotFound($"联系人 {id} 不存在 (contact not found)");
         }
 
+        string[] values = [contact.Name, contact.Phone ?? string.Empty, contact.Email ?? string.Empty, contact.WeChat ?? string.Empty];
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         contact.Name = ContactErasure.ErasedName;
         contact.Title = null;
@@ -194,6 +195,7 @@ public static class ContactsApi
         contact.IsArchived = true;
         await db.SaveChangesAsync(ct);
         await ContactErasure.ScrubAuditAsync(db, id, ct);
+        await ContactErasure.ScrubOutboxAsync(db, values, paths.DataDirectory, ct);
         await tx.CommitAsync(ct);
         return TypedResults.NoContent();
     }

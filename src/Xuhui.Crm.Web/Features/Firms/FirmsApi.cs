@@ -211,7 +211,7 @@ public static class FirmsApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Ok<List<AuditEntryDto>>, ProblemHttpResult>> Audit(long id, CrmDbContext db, int? limit, CancellationToken ct)
+    public static async Task<Results<Ok<List<AuditEntryDto>>, ProblemHttpResult>> Audit(long id, ClaimsPrincipal user, CrmDbContext db, int? limit, CancellationToken ct)
     {
         if (!await db.Firms.AnyAsync(f => f.Id == id, ct))
         {
@@ -223,6 +223,12 @@ public static class FirmsApi
             .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(take)
             .Select(a => new AuditEntryDto(a.Id, a.EntityType, a.EntityId, a.Action, a.Changes, a.UserId, a.At))
             .ToListAsync(ct);
+        if (!await FirmAccess.CanSeeContactsAsync(db, user, id, ct))
+        {
+            // Contact details are personal data: the trail shows that they changed, not what they were.
+            entries = entries.Select(e => e.EntityType == nameof(Contact) ? e with { Changes = e.Changes.Select(MaskContactChange).ToList() } : e).ToList();
+        }
+
         return TypedResults.Ok(entries);
     }
 
@@ -318,6 +324,14 @@ public static class FirmsApi
             $"/api/firms/{id}/status-changes",
             new StatusChangeDto(change.Id, change.Status, change.EffectiveOn, change.Note, change.RecordedById, change.RecordedAt));
     }
+
+    private static Domain.Auditing.AuditChange MaskContactChange(Domain.Auditing.AuditChange c) => c.Field switch
+    {
+        nameof(Contact.Phone) => c with { Old = Mask.Phone(c.Old), New = Mask.Phone(c.New) },
+        nameof(Contact.Email) => c with { Old = Mask.Email(c.Old), New = Mask.Email(c.New) },
+        nameof(Contact.WeChat) => c with { Old = Mask.Text(c.Old), New = Mask.Text(c.New) },
+        _ => c,
+    };
 
     internal static async Task<ProblemHttpResult> ConflictWithCurrentAsync(CrmDbContext db, long id, CadenceOptions cadence, CancellationToken ct)
     {

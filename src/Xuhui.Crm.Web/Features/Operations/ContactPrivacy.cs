@@ -30,6 +30,85 @@ public static class ContactErasure
     public const string ErasedName = "（已删除的联系人）";
     public const string Scrubbed = "[已删除]";
 
+    /// <summary>
+    /// Replaces the contact's values in every stored message (subject, text, HTML and calendar parts) and in the
+    /// .eml copies of the file outbox. Messages are parsed, not searched as bytes: bodies are encoded.
+    /// </summary>
+    public static async Task<int> ScrubOutboxAsync(CrmDbContext db, IReadOnlyCollection<string> values, string dataDirectory, CancellationToken ct)
+    {
+        var secrets = values.Where(v => v.Length >= 2).Distinct().ToList();
+        if (secrets.Count == 0)
+        {
+            return 0;
+        }
+
+        var changed = 0;
+        long after = 0;
+        while (true)
+        {
+            var batch = await db.Outbox.Where(m => m.Id > after).OrderBy(m => m.Id).Take(200).ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var message in batch)
+            {
+                var scrubbed = Scrub(message.Mime, secrets);
+                if (scrubbed is null)
+                {
+                    continue;
+                }
+
+                message.Mime = scrubbed;
+                message.Subject = secrets.Aggregate(message.Subject, (text, secret) => text.Replace(secret, Scrubbed, StringComparison.Ordinal));
+                changed++;
+                var eml = Path.Combine(dataDirectory, "outbox", $"{message.Id}.eml");
+                if (File.Exists(eml))
+                {
+                    await File.WriteAllBytesAsync(eml, scrubbed, ct);
+                }
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            after = batch[^1].Id;
+        }
+
+        return changed;
+    }
+
+    private static byte[]? Scrub(byte[] mime, List<string> secrets)
+    {
+        using var input = new MemoryStream(mime);
+        var message = MimeKit.MimeMessage.Load(input);
+        var touched = false;
+        if (message.Subject is { } subject && secrets.Any(s => subject.Contains(s, StringComparison.Ordinal)))
+        {
+            message.Subject = secrets.Aggregate(subject, (text, secret) => text.Replace(secret, Scrubbed, StringComparison.Ordinal));
+            touched = true;
+        }
+
+        foreach (var part in message.BodyParts.OfType<MimeKit.TextPart>())
+        {
+            var text = part.Text;
+            if (secrets.Any(s => text.Contains(s, StringComparison.Ordinal)))
+            {
+                part.SetText(part.ContentType.Charset ?? "utf-8", secrets.Aggregate(text, (t, secret) => t.Replace(secret, Scrubbed, StringComparison.Ordinal)));
+                touched = true;
+            }
+        }
+
+        if (!touched)
+        {
+            return null;
+        }
+
+        using var output = new MemoryStream();
+        message.WriteTo(output);
+        return output.ToArray();
+    }
+
     /// <summary>Replaces every old and new value in the contact's audit rows; field names and times stay.</summary>
     public static async Task ScrubAuditAsync(CrmDbContext db, long contactId, CancellationToken ct)
     {

@@ -79,3 +79,38 @@ public static class HealthWriter
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }
 }
+
+/// <summary>The scheduler runs (unless switched off by configuration, which is said plainly).</summary>
+public sealed class SchedulerHealthCheck(Quartz.ISchedulerFactory factory, IOptions<Jobs.JobsOptions> jobs) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!jobs.Value.Enabled)
+        {
+            return HealthCheckResult.Healthy("scheduler disabled by configuration (Crm:Jobs:Enabled=false)");
+        }
+
+        var scheduler = await factory.GetScheduler(cancellationToken);
+        var status = await scheduler.GetStatus(cancellationToken);
+        return status == Quartz.SchedulerStatus.Running
+            ? HealthCheckResult.Healthy("scheduler running")
+            : HealthCheckResult.Unhealthy($"the scheduler is {status}: reminders and backups will not fire");
+    }
+}
+
+/// <summary>Failed messages, or messages waiting for over an hour, make readiness degraded and name the count.</summary>
+public sealed class OutboxHealthCheck(CrmDbContext db, TimeProvider clock) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var hourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
+        var failed = await db.Outbox.CountAsync(m => m.Status == Email.OutboxStatus.Failed, cancellationToken);
+        var stale = await db.Outbox.CountAsync(m => (m.Status == Email.OutboxStatus.Pending || m.Status == Email.OutboxStatus.Sending) && m.CreatedAt < hourAgo, cancellationToken);
+        var pending = await db.Outbox.CountAsync(m => m.Status == Email.OutboxStatus.Pending || m.Status == Email.OutboxStatus.Sending, cancellationToken);
+        CrmMetrics.SetOutbox(pending, failed);
+        var data = new Dictionary<string, object> { ["failed"] = failed, ["pendingOverAnHour"] = stale, ["pending"] = pending };
+        return failed > 0 || stale > 0
+            ? HealthCheckResult.Degraded($"{failed} failed message(s), {stale} waiting over an hour: see GET /api/admin/outbox", data: data)
+            : HealthCheckResult.Healthy("outbox flowing", data);
+    }
+}

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Authentication;
 using OpenTelemetry.Metrics;
 using Xuhui.Crm.Web.Infrastructure;
 
@@ -12,6 +13,19 @@ public static class CrmMetrics
     private static readonly Meter Meter = new(MeterName);
 
     public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>("crm.job.duration", "s", "Duration of scheduled job runs");
+    private static long _outboxPending;
+    private static long _outboxFailed;
+
+    /// <summary>Outbox depth as last counted (by readiness checks and dispatch rounds).</summary>
+    public static void SetOutbox(long pending, long failed)
+    {
+        Interlocked.Exchange(ref _outboxPending, pending);
+        Interlocked.Exchange(ref _outboxFailed, failed);
+    }
+
+    public static readonly ObservableGauge<long> OutboxPending = Meter.CreateObservableGauge("crm.outbox.pending", () => Interlocked.Read(ref _outboxPending), description: "Messages waiting to be sent");
+    public static readonly ObservableGauge<long> OutboxFailed = Meter.CreateObservableGauge("crm.outbox.failed", () => Interlocked.Read(ref _outboxFailed), description: "Messages that failed for good");
+
     public static readonly Counter<long> RemindersSent = Meter.CreateCounter<long>("crm.reminders.sent", description: "Reminder and report emails handed to the mail server");
 
     /// <summary>Off by default; <c>Crm:Metrics:Enabled=true</c> exposes Prometheus text at /metrics (admins, or a scrape token).</summary>
@@ -42,7 +56,9 @@ public static class CrmMetrics
             {
                 var bearer = context.Request.Headers.Authorization.ToString();
                 var scrapeOk = !string.IsNullOrEmpty(token) && bearer == $"Bearer {token}";
-                if (!scrapeOk && !context.User.IsAdmin())
+                // /metrics is outside /api, where the default scheme is the page cookie: ask the bearer scheme too.
+                var bearerUser = scrapeOk ? null : (await context.AuthenticateAsync(Features.Auth.BearerTokenHandler.SchemeName)).Principal;
+                if (!scrapeOk && !context.User.IsAdmin() && bearerUser?.IsAdmin() != true)
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return;

@@ -28,7 +28,9 @@ public static class OperationsSetup
         services.AddScoped<BackupService>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<BackupHealthCheck>("backup", failureStatus: HealthStatus.Unhealthy, tags: ["ready"]);
+            .AddCheck<BackupHealthCheck>("backup", failureStatus: HealthStatus.Unhealthy, tags: ["ready"])
+            .AddCheck<SchedulerHealthCheck>("scheduler", tags: ["ready"])
+            .AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
@@ -23,7 +24,7 @@ public sealed record ReminderWindow(DateOnly Today, DateOnly Since, DateTime Vis
 /// Works out every reminder for a set of users in a handful of set-based queries (not one per officer), so the digest
 /// for hundreds of officers over tens of thousands of firms stays a few queries.
 /// </summary>
-public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> options, IOptions<CrmOptions> crm)
+public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> options, IOptions<CrmOptions> crm, IOptions<Operations.BackupOptions> backup)
 {
     private static readonly string[] DeadStages = ["expired", "withdrawn", "rejected", "failed", "terminated"];
 
@@ -96,6 +97,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
         }
 
         await RequestsAsync(w, assignees, everyone, names.ToDictionary(n => n.Key, n => (n.Value.Name, n.Value.SupervisorId)), Add, ct);
+        await BackupAsync(w, ids, Add, ct);
         await CadenceAsync(w, ids, everyone, Add, ct);
         await LeadDayCasesAsync(w, recipients, ids, everyone, Add, ct);
         await AnnualReportsAsync(w, ids, everyone, Add, ct);
@@ -124,6 +126,34 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             {
                 add(sup, new ReminderItem($"{ReminderKinds.RequestEscalated}:{r.Id}", ReminderKinds.RequestEscalated, title, $"{owner.Name} · {r.FirmName} · 逾期 {overdue} 天", $"/firms/{r.FirmId}", r.FirmId, r.Deadline, overdue, AboutUserId: r.OwnerId));
             }
+        }
+    }
+
+    /// <summary>Admins hear of a failed or overdue backup in their digest, as well as from readiness.</summary>
+    private async Task BackupAsync(ReminderWindow w, List<long> ids, Action<long, ReminderItem> add, CancellationToken ct)
+    {
+        var admins = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.Role == Roles.Admin).Select(u => u.Id).ToListAsync(ct);
+        if (admins.Count == 0)
+        {
+            return;
+        }
+
+        var last = await db.Backups.AsNoTracking().OrderByDescending(b => b.StartedAt).FirstOrDefaultAsync(ct);
+        var lastGood = await db.Backups.AsNoTracking().Where(b => b.Succeeded).OrderByDescending(b => b.StartedAt).FirstOrDefaultAsync(ct);
+        var maxAge = backup.Value.MaxAgeHours;
+        ReminderItem? item = null;
+        if (last is { Succeeded: false })
+        {
+            item = new ReminderItem($"{ReminderKinds.BackupProblem}:{last.Id}", ReminderKinds.BackupProblem, "最近一次数据库备份失败", $"{ShanghaiTime.ToLocal(last.StartedAt):yyyy-MM-dd HH:mm}：{last.Error}", "/health/ready", null, ShanghaiTime.ToDate(last.StartedAt), null);
+        }
+        else if (lastGood is not null && (ShanghaiTime.StartOfDayUtc(w.Today) - lastGood.StartedAt).TotalHours > maxAge)
+        {
+            item = new ReminderItem($"{ReminderKinds.BackupProblem}:stale:{lastGood.Id}", ReminderKinds.BackupProblem, "数据库备份已超期", $"最近一次成功备份于 {ShanghaiTime.ToLocal(lastGood.StartedAt):yyyy-MM-dd HH:mm}", "/health/ready", null, ShanghaiTime.ToDate(lastGood.StartedAt), null);
+        }
+
+        if (item is not null)
+        {
+            admins.ForEach(a => add(a, item));
         }
     }
 

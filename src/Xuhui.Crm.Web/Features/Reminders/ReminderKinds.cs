@@ -12,12 +12,14 @@ public static class ReminderKinds
     public const string CaseStalled = "case-stalled";
     public const string OthersVisited = "others-visited";
     public const string UpcomingVisit = "upcoming-visit";
+    public const string BackupProblem = "backup-problem";
     public const string RequestOverdue = "request-overdue";
     public const string RequestEscalated = "request-escalated";
 
     /// <summary>In digest order, with the Chinese section heading.</summary>
     public static readonly IReadOnlyList<(string Kind, string Heading)> All =
     [
+        (BackupProblem, "数据库备份异常（管理员）"),
         (TaskOverdue, "逾期待办"),
         (TaskDue, "今日到期待办"),
         (TaskEscalated, "下属逾期超期待办（督办）"),

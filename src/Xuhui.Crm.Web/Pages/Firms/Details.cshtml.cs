@@ -48,7 +48,7 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
         Visits = ApiOutcome.From<VisitPage>(await VisitsApi.List(id, null, null, null, null, 1, 20, db, ct)).Value ?? Visits;
         Tasks = ApiOutcome.From<TaskPage>(await TasksApi.List(null, null, null, id, null, 1, 50, db, clock, ct)).Value ?? Tasks;
         Requests = ApiOutcome.From<RequestPage>(await RequestsApi.List(id, null, null, null, null, null, 1, 50, db, clock, ct)).Value ?? Requests;
-        Audit = ApiOutcome.From<List<AuditEntryDto>>(await FirmsApi.Audit(id, db, 30, ct)).Value ?? [];
+        Audit = ApiOutcome.From<List<AuditEntryDto>>(await FirmsApi.Audit(id, User, db, 30, ct)).Value ?? [];
         People = (await UsersApi.Officers(db, ct)).Value!.ToDictionary(o => o.Id, o => o.DisplayName);
         CanEdit = await FirmAccess.CanEditAsync(db, User, id, ct);
         SeesContacts = await FirmAccess.CanSeeContactsAsync(db, User, id, ct);
