@@ -12,6 +12,7 @@ using Xuhui.Crm.Web.Features.Imports;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Requests;
+using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
@@ -36,6 +37,7 @@ public static class CrmHost
             .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
+        services.AddTargets(builder.Configuration);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<PasswordCheck>();
 
@@ -109,6 +111,7 @@ public static class CrmHost
         api.MapUsersApi();
         api.MapRequestsApi();
         api.MapReminders();
+        api.MapTargets();
         api.MapImports();
         app.UseWebApp();
         return app;
