@@ -10,9 +10,11 @@ namespace Xuhui.Crm.Web.Tests.Reminders;
 /// batch. Kill points are random (the seed is logged); the assertions are counts: every message arrives, and the
 /// duplicates are no more than the kills that landed after the server stored a message and before "sent" was recorded.
 /// </summary>
+/// <summary>Runs on the real clock in a child process, so tests/run.sh runs it in the first time zone only.</summary>
 [Collection(RemindersCollection.Name)]
 // Child processes on the SQLite file, read directly; FailoverTests is the PostgreSQL counterpart.
 [Trait("Provider", "SqliteOnly")]
+[Trait("Category", "Crash")]
 public sealed class CrashTests(ITestOutputHelper output)
 {
     private const int Count = 500;

@@ -110,6 +110,22 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportMappings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Columns = table.Column<string>(type: "text", nullable: false),
+                    UpdatedById = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportMappings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "IndicatorTargets",
                 columns: table => new
                 {
@@ -337,6 +353,40 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(260)", maxLength: 260, nullable: false),
+                    Format = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Encoding = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    DryRun = table.Column<bool>(type: "boolean", nullable: false),
+                    SkipErrors = table.Column<bool>(type: "boolean", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RowsRead = table.Column<int>(type: "integer", nullable: false),
+                    Created = table.Column<int>(type: "integer", nullable: false),
+                    Updated = table.Column<int>(type: "integer", nullable: false),
+                    Unchanged = table.Column<int>(type: "integer", nullable: false),
+                    ErrorRows = table.Column<int>(type: "integer", nullable: false),
+                    Duplicates = table.Column<int>(type: "integer", nullable: false),
+                    Message = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImportRuns_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ReminderStates",
                 columns: table => new
                 {
@@ -481,6 +531,36 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FirmMerges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FromFirmId = table.Column<long>(type: "bigint", nullable: false),
+                    IntoFirmId = table.Column<long>(type: "bigint", nullable: false),
+                    FromName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    FromCreditCode = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: true),
+                    ById = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirmMerges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FirmMerges_Firms_FromFirmId",
+                        column: x => x.FromFirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_FirmMerges_Firms_IntoFirmId",
+                        column: x => x.IntoFirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FirmOfficers",
                 columns: table => new
                 {
@@ -573,6 +653,33 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         name: "FK_Visits_Firms_FirmId",
                         column: x => x.FirmId,
                         principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportIssues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ImportRunId = table.Column<long>(type: "bigint", nullable: false),
+                    Row = table.Column<int>(type: "integer", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Column = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    Header = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Message = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CreditCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    FirmId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportIssues", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImportIssues_ImportRuns_ImportRunId",
+                        column: x => x.ImportRunId,
+                        principalTable: "ImportRuns",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -888,6 +995,17 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FirmMerges_FromFirmId",
+                table: "FirmMerges",
+                column: "FromFirmId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FirmMerges_IntoFirmId",
+                table: "FirmMerges",
+                column: "IntoFirmId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FirmOfficers_UserId_FirmId",
                 table: "FirmOfficers",
                 columns: new[] { "UserId", "FirmId" });
@@ -942,6 +1060,27 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "IX_FirmStatusChanges_FirmId_EffectiveOn",
                 table: "FirmStatusChanges",
                 columns: new[] { "FirmId", "EffectiveOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportIssues_ImportRunId_Row",
+                table: "ImportIssues",
+                columns: new[] { "ImportRunId", "Row" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportMappings_Name",
+                table: "ImportMappings",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRuns_StartedAt",
+                table: "ImportRuns",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRuns_UserId",
+                table: "ImportRuns",
+                column: "UserId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_IndicatorTargets_Code_Year",
@@ -1129,6 +1268,9 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "FirmFinancials");
 
             migrationBuilder.DropTable(
+                name: "FirmMerges");
+
+            migrationBuilder.DropTable(
                 name: "FirmOfficers");
 
             migrationBuilder.DropTable(
@@ -1136,6 +1278,12 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "FirmStatusChanges");
+
+            migrationBuilder.DropTable(
+                name: "ImportIssues");
+
+            migrationBuilder.DropTable(
+                name: "ImportMappings");
 
             migrationBuilder.DropTable(
                 name: "IndicatorTargets");
@@ -1172,6 +1320,9 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "VisitOfficers");
+
+            migrationBuilder.DropTable(
+                name: "ImportRuns");
 
             migrationBuilder.DropTable(
                 name: "Requests");
