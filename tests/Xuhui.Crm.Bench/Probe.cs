@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Firms;
+
+namespace Xuhui.Crm.Bench;
+
+internal static class Probe
+{
+    public static async Task RunAsync(IServiceProvider services, List<string> qs, JsonSerializerOptions json)
+    {
+        async Task Phase(string name, Func<string, Task> body)
+        {
+            foreach (var q in qs.Take(30)) { await body(q); }
+            using var p = Process.GetCurrentProcess();
+            var c0 = p.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            foreach (var q in qs) { await body(q); }
+            p.Refresh();
+            Console.Error.WriteLine($"{name,-30} wall {sw.Elapsed.TotalMilliseconds / qs.Count:0.000} ms  cpu {(p.TotalProcessorTime - c0).TotalMilliseconds / qs.Count:0.000} ms");
+        }
+
+        await Phase("scope+context", async q => { await using var s = services.CreateAsyncScope(); _ = s.ServiceProvider.GetRequiredService<CrmDbContext>().Model; });
+        await Phase("count", async q => { await using var s = services.CreateAsyncScope(); var db = s.ServiceProvider.GetRequiredService<CrmDbContext>(); await db.FirmSearchGrams.CountAsync(g => g.Gram == q); });
+        await Phase("count x3", async q => { await using var s = services.CreateAsyncScope(); var db = s.ServiceProvider.GetRequiredService<CrmDbContext>(); await db.FirmSearchGrams.CountAsync(g => g.Gram == q); await db.FirmSearchGrams.CountAsync(g => g.Gram == q); await db.FirmSearchGrams.CountAsync(g => g.Gram == q); });
+        await Phase("count x3 one open", async q => { await using var s = services.CreateAsyncScope(); var db = s.ServiceProvider.GetRequiredService<CrmDbContext>(); await db.Database.OpenConnectionAsync(); await db.FirmSearchGrams.CountAsync(g => g.Gram == q); await db.FirmSearchGrams.CountAsync(g => g.Gram == q); await db.FirmSearchGrams.CountAsync(g => g.Gram == q); });
+        await Phase("open+close only", async q => { await using var s = services.CreateAsyncScope(); var db = s.ServiceProvider.GetRequiredService<CrmDbContext>(); await db.Database.OpenConnectionAsync(); await db.Database.CloseConnectionAsync(); });
+        await Phase("raw ado open+count (pool)", async q =>
+        {
+            await using var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + ((Microsoft.Data.Sqlite.SqliteConnection)services.CreateScope().ServiceProvider.GetRequiredService<CrmDbContext>().Database.GetDbConnection()).DataSource);
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand(); cmd.CommandText = "SELECT COUNT(*) FROM FirmSearchGrams WHERE Gram = $g"; cmd.Parameters.AddWithValue("$g", q); await cmd.ExecuteScalarAsync();
+        });
+        await Phase("page", async q =>
+        {
+            await using var s = services.CreateAsyncScope();
+            var db = s.ServiceProvider.GetRequiredService<CrmDbContext>();
+            await db.Firms.AsNoTracking().Where(f => !f.IsArchived && db.FirmSearchGrams.Where(g => g.Gram == q).Select(g => g.FirmId).Contains(f.Id)).OrderBy(f => f.Name).ThenBy(f => f.Id).Take(20).ToListAsync();
+        });
+        await Phase("page ids only", async q =>
+        {
+            await using var s = services.CreateAsyncScope();
+            var db = s.ServiceProvider.GetRequiredService<CrmDbContext>();
+            await db.Firms.AsNoTracking().Where(f => !f.IsArchived && db.FirmSearchGrams.Where(g => g.Gram == q).Select(g => g.FirmId).Contains(f.Id)).OrderBy(f => f.Name).ThenBy(f => f.Id).Select(f => f.Id).Take(20).ToListAsync();
+        });
+        await Phase("full search", async q =>
+        {
+            await using var s = services.CreateAsyncScope();
+            await s.ServiceProvider.GetRequiredService<FirmSearch>().SearchAsync(new FirmQuery(q, null, null, null, null, null, null, null, null, null, null), default);
+        });
+        await Phase("full search + json", async q =>
+        {
+            await using var s = services.CreateAsyncScope();
+            JsonSerializer.SerializeToUtf8Bytes(await s.ServiceProvider.GetRequiredService<FirmSearch>().SearchAsync(new FirmQuery(q, null, null, null, null, null, null, null, null, null, null), default), json);
+        });
+    }
+}
