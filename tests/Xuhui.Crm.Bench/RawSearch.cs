@@ -48,7 +48,7 @@ internal sealed class RawSearch : IAsyncDisposable
         await connection.OpenAsync();
         await using (var pragmas = connection.CreateCommand())
         {
-            pragmas.CommandText = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+            pragmas.CommandText = SqlitePragmas.Pragmas; // the service's own
             await pragmas.ExecuteNonQueryAsync();
         }
 

@@ -104,8 +104,10 @@ def render(results, out, command, smoke):
         "`wrk --latency`, 32 keep-alive connections on loopback, bearer token, each request drawn in turn from a list of",
         "hundreds built from the generated data (names, ids, programme/stage pairs, officers). **free**: wrk (2 threads) and",
         "the service share both cores as they please. **pinned**: the service on core 0 (`taskset -c 0`), wrk on core 1",
-        "(`taskset -c 1 wrk -t1`). Cells: requests/s · p50 ms · p99 ms (load average). **c1**: one connection, the",
-        "service's own latency without queueing.",
+        "(`taskset -c 1 wrk -t1`). Cells: requests/s · p50 ms · p99 ms · the service's CPU ms per request (1-minute load",
+        "average). CPU per request is the figure the shared machine distorts least: on two idle cores the service alone",
+        "could serve about 2,000 ÷ (CPU ms per request) requests/s. **c1**: one connection, the service's own latency",
+        "without queueing.",
         "",
     ]
     head = "| measure | mode | " + " | ".join(f"{s:,} firms" for s in scales) + " | goal at 50,000 | growth (cost per request) |"
@@ -125,7 +127,8 @@ def render(results, out, command, smoke):
                     continue
                 rps, p50, p99, bad, err = num(r[4]), num(r[5]), num(r[6]), int(r[8]), int(r[9])
                 flag = f" **{bad} non-2xx, {err} socket errors**" if bad or err else ""
-                cells.append(f"{rps:,.0f} · {fmt_ms(p50)} · {fmt_ms(p99)} ({r[10].split()[0]}){flag}")
+                cpu = f" · {num(r[11]):.2f} cpu" if len(r) > 11 and not math.isnan(num(r[11])) else ""
+                cells.append(f"{rps:,.0f} · {fmt_ms(p50)} · {fmt_ms(p99)}{cpu} ({r[10].split()[0]}){flag}")
                 pts.append((s, rps))
             goal = ""
             d = by.get((name, mode, DISTRICT))

@@ -19,7 +19,7 @@ COUNT = 300
 
 def write_lists(db, outdir, seed):
     os.makedirs(outdir, exist_ok=True)
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
     names = [r[0] for r in con.execute(
         "SELECT Name FROM Firms WHERE IsArchived = 0 AND Name LIKE '上海%' AND Name NOT LIKE '上海市%' AND length(Name) >= 8")]
     if not names:

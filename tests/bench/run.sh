@@ -11,6 +11,7 @@
 #   tests/bench/run.sh --generate-only 500000          # fill the cache only (e.g. in the background)
 #   tests/bench/run.sh --smoke                         # CI: 500 firms, 1 s per endpoint, asserts, RESULTS.md untouched
 # Options: --duration S (wrk seconds per endpoint, default 10) --modes "free pinned" --no-build
+#          --endpoints "search-1 search-2 search-4 search-0 detail cases tasks" --no-inproc
 #          --configuration Debug|Release (default Release) --out FILE --port N
 set -euo pipefail
 
@@ -22,6 +23,8 @@ DURATION=10
 WARMUP=3
 CONNECTIONS=32
 MODES="free pinned"
+ENDPOINTS="search-1 search-2 search-4 search-0 detail cases tasks"
+INPROC=1
 CONFIGURATION=Release
 BUILD=1
 SMOKE=0
@@ -38,6 +41,8 @@ while (($#)); do
     --scales) SCALES=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --modes) MODES=$2; shift ;;
+    --endpoints) ENDPOINTS=$2; shift ;;
+    --no-inproc) INPROC=0 ;;
     --no-build) BUILD=0 ;;
     --configuration) CONFIGURATION=$2; shift ;;
     --out) OUT=$2; shift ;;
@@ -52,7 +57,7 @@ done
 if ((SMOKE)); then
   SCALES=${SCALES:-500}
   DURATION=1
-  WARMUP=0
+  WARMUP=1
   MODES=free
   WORK=$WORK/smoke-$$
   OUT=$WORK/RESULTS.md
@@ -77,7 +82,7 @@ install_missing() {
 
 install_missing
 mkdir -p "$WORK"
-BIN=$ROOT/src/Xuhui.Crm.Web/bin/$CONFIGURATION/net10.0
+BIN=${SERVICE_BIN:-$ROOT/src/Xuhui.Crm.Web/bin/$CONFIGURATION/net10.0} # SERVICE_BIN: compare another build
 BENCH_BIN=$ROOT/tests/Xuhui.Crm.Bench/bin/$CONFIGURATION/net10.0
 if ((BUILD)); then
   log "dotnet build -c $CONFIGURATION"
@@ -85,8 +90,10 @@ if ((BUILD)); then
 fi
 
 # The cache key: the generator, the schema and the seed words; a change to any of them regenerates.
-KEY=$(cd "$ROOT" && find src/Xuhui.Crm.Web/Seeding src/Xuhui.Crm.Web/Data seed src/Xuhui.Crm.Domain -type f \
-  \( -name '*.cs' -o -name '*.json' -o -name '*.txt' -o -name '*.csv' \) | LC_ALL=C sort | xargs cat | sha1sum | cut -c1-10)
+KEY=$(cd "$ROOT" && {
+  find src/Xuhui.Crm.Web/Seeding src/Xuhui.Crm.Web/Data/Migrations seed src/Xuhui.Crm.Domain -type f
+  find src/Xuhui.Crm.Web/Data -maxdepth 1 -name '*.cs' ! -name SqlitePragmas.cs
+} | grep -vE '/(bin|obj)/' | grep -E '\.(cs|json|txt|csv)$' | LC_ALL=C sort -u | xargs cat | sha1sum | cut -c1-10)
 
 database() { echo "$WORK/db-$1-s$SEED-$TODAY-$KEY.db"; }
 
@@ -149,6 +156,9 @@ start_service() {
     "http://127.0.0.1:$PORT/api/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])' > "$RUN/token")
 }
 
+# The service's CPU time so far (user + system, clock ticks): CPU per request is the figure a busy machine inflates least.
+service_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVICE/stat"; }
+
 # drive SCALE MODE NAME LUA CONNECTIONS SECONDS: one wrk run; its output and one TSV row land in $RESULTS.
 drive() {
   local scale=$1 mode=$2 name=$3 lua=$4 conns=$5 seconds=$6 wrk=(wrk -t2)
@@ -159,8 +169,11 @@ drive() {
     "${wrk[@]}" -c "$conns" -d "${WARMUP}s" -s "$lua" "http://127.0.0.1:$PORT" > /dev/null
   fi
   load=$(cut -d' ' -f1-3 /proc/loadavg)
+  local cpu0 cpu1
+  cpu0=$(service_cpu)
   "${wrk[@]}" -c "$conns" -d "${seconds}s" --latency -s "$lua" "http://127.0.0.1:$PORT" > "$out"
-  python3 "$HERE/wrk_row.py" "$out" "$scale" "$mode" "$name" "$conns" "$load" >> "$RESULTS/http.tsv"
+  cpu1=$(service_cpu)
+  python3 "$HERE/wrk_row.py" "$out" "$scale" "$mode" "$name" "$conns" "$load" "$((cpu1 - cpu0))" >> "$RESULTS/http.tsv"
   log "$(tail -n 1 "$RESULTS/http.tsv")"
 }
 
@@ -173,14 +186,19 @@ for scale in $SCALES; do
     log "$scale firms, $mode: starting the service"
     start_service "$db" "$mode"
     python3 "$HERE/requests.py" --lua "$RESULTS/$scale" "$RUN/token" "$RUN/lua"
-    for name in search-1 search-2 search-4 search-0 detail cases tasks; do
+    # A first pass over every endpoint: tiered compilation promotes hundreds of methods, slowly on a busy machine.
+    for name in $ENDPOINTS; do
+      if ((!SMOKE)); then wrk -t2 -c "$CONNECTIONS" -d "${WARMUP}s" -s "$RUN/lua/$name.lua" "http://127.0.0.1:$PORT" > /dev/null; fi
+    done
+    for name in $ENDPOINTS; do
       drive "$scale" "$mode" "$name" "$RUN/lua/$name.lua" "$CONNECTIONS" "$DURATION"
     done
-    hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVICE/status")
-    printf '%s\t%s\t%s\n' "$scale" "$mode" "$hwm" >> "$RESULTS/memory.tsv"
-    if [[ $mode == free ]]; then
+    # Peak resident set (VmHWM), and now: anonymous (the heap, SQLite's caches) and file-backed (binaries, mapped pages).
+    printf '%s\t%s\t%s\t%s\t%s\n' "$scale" "$mode" $(awk '/^(VmHWM|RssAnon|RssFile):/ { v[$1] = $2 } END { print v["VmHWM:"], v["RssAnon:"], v["RssFile:"] }' "/proc/$SERVICE/status") >> "$RESULTS/memory.tsv"
+    if [[ $mode == free ]] && ((!SMOKE)); then
       # One connection: the service's own latency per search, for the ratio to the raw query.
-      for name in search-1 search-2 search-4 search-0; do
+      for name in $ENDPOINTS; do
+        [[ $name == search-* ]] || continue
         drive "$scale" "$mode" "$name-c1" "$RUN/lua/$name.lua" 1 "$(((DURATION + 2) / 3))"
       done
     fi
@@ -191,6 +209,7 @@ for scale in $SCALES; do
     rm -rf "$RUN"
   done
 
+  ((INPROC)) || continue
   log "$scale firms: in-process measures"
   mkdir -p "$WORK/inproc"
   copy=$WORK/inproc/crm.db

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """One wrk --latency output -> one TSV row:
-scale, mode, endpoint, connections, requests/s, p50 ms, p99 ms, requests, non-2xx, socket errors, load average."""
+scale, mode, endpoint, connections, requests/s, p50 ms, p99 ms, requests, non-2xx, socket errors, load average,
+service CPU ms per request (from the service's CPU clock ticks over the run)."""
+import os
 import re
 import sys
 
@@ -13,7 +15,7 @@ def ms(text):
 
 
 def main():
-    path, scale, mode, name, conns, load = sys.argv[1:7]
+    path, scale, mode, name, conns, load, ticks = sys.argv[1:8]
     out = open(path, encoding="utf-8").read()
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
@@ -30,6 +32,7 @@ def main():
         non2xx.group(1) if non2xx else "0",
         str(sum(int(g) for g in errors.groups())) if errors else "0",
         load,
+        f"{int(ticks) * 1000 / os.sysconf('SC_CLK_TCK') / int(total.group(1)):.3f}" if total and int(total.group(1)) else "nan",
     ]
     print("\t".join(row))
 
