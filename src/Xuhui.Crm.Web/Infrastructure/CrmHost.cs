@@ -31,8 +31,12 @@ public static class CrmHost
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
         services.AddSingleton<SqlitePragmas>();
-        services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString)
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+        // The options are built once (they depend on singletons only): built per request, EF re-hashed every option
+        // extension to find its internal service provider on each one (issue 8 profile).
+        services.AddDbContext<CrmDbContext>(
+            (sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString).AddInterceptors(sp.GetRequiredService<SqlitePragmas>()),
+            contextLifetime: ServiceLifetime.Scoped,
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
