@@ -24,6 +24,9 @@ public sealed class PagesTests(CrmApp app)
             ("log-visit", $"/visits/new?firmId={firmId}"),
             ("pipeline", "/pipelines?program=hnte"),
             ("admin-users", "/admin/users"),
+            ("admin-jobs", "/admin/jobs"),
+            ("admin-outbox", "/admin/outbox"),
+            ("reminder-settings", "/settings/reminders"),
         };
         foreach (var (name, url) in pages)
         {

@@ -11,6 +11,7 @@ using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Requests;
+using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
@@ -39,6 +40,7 @@ public static class CrmHost
             optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
+        services.AddTargets(builder.Configuration);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<PasswordCheck>();
 
@@ -111,6 +113,7 @@ public static class CrmHost
         api.MapUsersApi();
         api.MapRequestsApi();
         api.MapReminders();
+        api.MapTargets();
         app.UseWebApp();
         return app;
     }

@@ -3,6 +3,7 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Email;
 using Xuhui.Crm.Web.Features.Calendar;
+using Xuhui.Crm.Web.Features.Reports;
 using Xuhui.Crm.Web.Features.Reminders;
 
 namespace Xuhui.Crm.Web.Jobs;
@@ -37,18 +38,28 @@ public sealed class DailyDigestJob(
     }
 }
 
-/// <summary>Slot for the monthly pipeline report (the targets issue fills it in).</summary>
+/// <summary>
+/// On the 1st at 09:00 (Asia/Shanghai): freezes last month if the month-end job has not, queues the monthly report to
+/// the leadership list (chart inline, workbook attached) and sends what is due.
+/// </summary>
 [DisallowConcurrentExecution]
-public sealed class MonthlyReportJob(CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger) : RecordedJob(db, clock, logger)
+public sealed class MonthlyReportJob(
+    MonthlyReportEmail email, OutboxDispatcher dispatcher, CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger)
+    : RecordedJob(db, clock, logger)
 {
-    protected override Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct) =>
-        Task.FromResult((JobOutcome.Skipped, "尚未实现：月报由指标议题填充 (slot, not implemented yet)"));
+    protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
+    {
+        var queued = await ReportSchedule.RunMonthlyReportAsync(email, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct);
+        var sent = await dispatcher.DispatchDueAsync(ct);
+        return (JobOutcome.Succeeded, $"{queued}；发送 {sent.Sent}，失败 {sent.Failed}，推迟 {sent.Deferred}");
+    }
 }
 
-/// <summary>Slot for the month-end indicator snapshot (the targets issue fills it in).</summary>
+/// <summary>Just after midnight on the 1st (Asia/Shanghai): freezes the month just closed, once.</summary>
 [DisallowConcurrentExecution]
-public sealed class MonthEndSnapshotJob(CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger) : RecordedJob(db, clock, logger)
+public sealed class MonthEndSnapshotJob(MonthlySnapshots snapshots, CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger)
+    : RecordedJob(db, clock, logger)
 {
-    protected override Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct) =>
-        Task.FromResult((JobOutcome.Skipped, "尚未实现：月末快照由指标议题填充 (slot, not implemented yet)"));
+    protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct) =>
+        (JobOutcome.Succeeded, await ReportSchedule.RunMonthEndSnapshotAsync(snapshots, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct));
 }

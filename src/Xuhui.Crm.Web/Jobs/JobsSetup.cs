@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Features.Reports;
 using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Jobs;
@@ -65,8 +66,8 @@ public static class JobsSetup
     internal static IJobDetail Detail(string name) => name switch
     {
         JobNames.DailyDigest => JobBuilder.Create<DailyDigestJob>().WithIdentity(Key(name)).WithDescription("每日提醒摘要 (daily digest)").StoreDurably().Build(),
-        JobNames.MonthlyReport => JobBuilder.Create<MonthlyReportJob>().WithIdentity(Key(name)).WithDescription("月度报告 (slot)").StoreDurably().Build(),
-        JobNames.MonthEndSnapshot => JobBuilder.Create<MonthEndSnapshotJob>().WithIdentity(Key(name)).WithDescription("月末快照 (slot)").StoreDurably().Build(),
+        JobNames.MonthlyReport => JobBuilder.Create<MonthlyReportJob>().WithIdentity(Key(name)).WithDescription("月度报告 (monthly report)").StoreDurably().Build(),
+        JobNames.MonthEndSnapshot => JobBuilder.Create<MonthEndSnapshotJob>().WithIdentity(Key(name)).WithDescription("月末快照 (month-end snapshot)").StoreDurably().Build(),
         JobNames.NightlyBackup => JobBuilder.Create<NightlyBackupJob>().WithIdentity(Key(name)).WithDescription("每日数据库备份 (nightly backup)").StoreDurably().Build(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
@@ -135,6 +136,16 @@ public sealed class JobScheduleSetup(
         {
             await scheduler.RescheduleJob(JobsSetup.DigestTrigger, wanted, cancellationToken);
             logger.LogInformation("Rescheduled {Job} to {Cron} Asia/Shanghai", JobNames.DailyDigest, JobsSetup.DigestCron(options.Value));
+        }
+
+        // The monthly jobs have fixed times: schedule them when absent, and leave an existing trigger (and its misfire) alone.
+        foreach (var (job, cron, description) in ReportSchedule.Schedules)
+        {
+            if (await scheduler.GetTrigger(ReportSchedule.TriggerKey(JobsSetup.Key(job)), cancellationToken) is null)
+            {
+                await scheduler.ScheduleJob(ReportSchedule.Trigger(JobsSetup.Key(job), cron, description, scheduler.TimeProvider ?? clock), new ScheduleJobOptions(), cancellationToken);
+                logger.LogInformation("Scheduled {Job} at {Cron} Asia/Shanghai", job, cron);
+            }
         }
 
         await EnsureDailyAsync(

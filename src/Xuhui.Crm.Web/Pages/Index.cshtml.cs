@@ -8,6 +8,7 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Infrastructure;
 using Xuhui.Crm.Web.Pages.Infrastructure;
@@ -15,7 +16,7 @@ using Xuhui.Crm.Web.Pages.Infrastructure;
 namespace Xuhui.Crm.Web.Pages;
 
 /// <summary>我的工作台: what the signed-in officer should do today.</summary>
-public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, ReferenceData reference, UiText t) : PageModel
+public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, ReferenceData reference, ReminderEngine reminders, UiText t) : PageModel
 {
     public const int CertificateHorizonDays = 180;
 
@@ -32,8 +33,21 @@ public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<Crm
     public List<CertificateRow> Expiring { get; private set; } = [];
     public ProgramCatalog Programs => reference.Programs;
 
+    /// <summary>The same list as GET /api/reminders (optionally one kind: the digest's "more" links land here).</summary>
+    public List<ReminderItem> Reminders { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)]
+    public string? Kind { get; set; }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
+        var list = ApiOutcome.From<ReminderList>(await RemindersApi.List(Kind is { Length: > 0 } k && ReminderKinds.IsKnown(k) ? k : null, User, reminders, clock, ct));
+        Reminders = list.Value?.Items ?? [];
+        if (Kind is { Length: > 0 } && !ReminderKinds.IsKnown(Kind))
+        {
+            Kind = null;
+        }
+
         var me = User.UserId();
         Today = ShanghaiTime.Today(clock);
         var horizon = Today.AddDays(7);
@@ -67,18 +81,37 @@ public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<Crm
             .ToListAsync(ct);
     }
 
+    /// <summary>Dismisses a reminder through the same handler as POST /api/reminders/{key}/dismiss.</summary>
+    public async Task<IActionResult> OnPostDismissAsync(string key, string? title, CancellationToken ct)
+    {
+        var outcome = ApiOutcome.From<ReminderStateDto>(await RemindersApi.Dismiss(key, User, db, clock, ct));
+        return Answer(outcome.Ok, outcome.Ok ? t.Format("已忽略：{0}", title) : outcome.Message, outcome.Status);
+    }
+
+    /// <summary>Snoozes a reminder for some days through the same handler as POST /api/reminders/{key}/snooze.</summary>
+    public async Task<IActionResult> OnPostSnoozeAsync(string key, int days, string? title, CancellationToken ct)
+    {
+        var outcome = ApiOutcome.From<ReminderStateDto>(await RemindersApi.Snooze(key, new SnoozeRequest(null, days), User, db, clock, ct));
+        return Answer(outcome.Ok, outcome.Ok ? t.Format("{0} 将于 {1} 再次提醒", title, t.Date(outcome.Value!.SnoozedUntil)) : outcome.Message, outcome.Status);
+    }
+
     /// <summary>Completes a follow-up through the same rules as POST /api/tasks/{id}/complete.</summary>
     public async Task<IActionResult> OnPostCompleteAsync(long id, int? version, CancellationToken ct)
     {
         var result = await TasksApi.Complete(id, new CompleteTaskRequest(version, null, null), User, db, clock, ct);
         var outcome = ApiOutcome.From<TaskDto>(result);
-        var message = outcome.Ok ? t.Format("已完成：{0}", outcome.Value!.Title) : outcome.Message;
+        return Answer(outcome.Ok, outcome.Ok ? t.Format("已完成：{0}", outcome.Value!.Title) : outcome.Message, outcome.Status);
+    }
+
+    /// <summary>JSON for the in-place forms (site.js), a redirect with a flash message without script.</summary>
+    private IActionResult Answer(bool ok, string? message, int status)
+    {
         if (Request.Headers.Accept.ToString().Contains("application/json", StringComparison.Ordinal))
         {
-            return new JsonResult(new { ok = outcome.Ok, message }) { StatusCode = outcome.Ok ? 200 : outcome.Status };
+            return new JsonResult(new { ok, message }) { StatusCode = ok ? 200 : status };
         }
 
-        TempData[outcome.Ok ? "Flash" : "Error"] = message;
-        return RedirectToPage();
+        TempData[ok ? "Flash" : "Error"] = message;
+        return RedirectToPage(new { kind = Kind });
     }
 }

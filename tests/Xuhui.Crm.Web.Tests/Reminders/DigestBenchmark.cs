@@ -21,7 +21,8 @@ public sealed class DigestBenchmark(ITestOutputHelper output)
     public async Task Digests_for_200_officers_over_50000_firms_and_100000_open_tasks()
     {
         var today = new DateOnly(2026, 3, 9);
-        await using var smtp = new LoopbackSmtp();
+        // XUHUI_BENCH_SMTP_NAGLE=1 runs the loopback server as it was before Nagle was switched off on its side.
+        await using var smtp = new LoopbackSmtp(noDelay: Environment.GetEnvironmentVariable("XUHUI_BENCH_SMTP_NAGLE") != "1");
         await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
         await SeedAsync(host, today, officers: 200, firms: 50_000, tasks: 100_000);
 

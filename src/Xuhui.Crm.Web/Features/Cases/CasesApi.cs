@@ -273,41 +273,22 @@ public static class CasesApi
             c.RecognizedOn ??= on;
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(db, id, reference, today, ct);
-        }
-
-        return TypedResults.Ok(CaseDto.From(c, c.Firm?.Name, reference.Programs, today, withHistory: true));
+        return await SaveAsync(db, c, reference, today, ct);
     }
 
     public static async Task<Results<Ok<CaseDto>, ValidationProblem, ProblemHttpResult>> Certificate(
         long id, CertificateRequest request, ClaimsPrincipal user, CrmDbContext db, ReferenceData reference, TimeProvider clock, CancellationToken ct)
     {
-        var c = await Load(db, id, tracking: true, ct);
-        if (c is null)
-        {
-            return Problems.NotFound($"案件 {id} 不存在 (case not found)");
-        }
-
-        if (!await CanEditAsync(db, user, c, ct))
-        {
-            return Problems.Forbidden("只有案件负责人、科长或管理员可以维护证书");
-        }
-
-        var today = ShanghaiTime.Today(clock);
         if (request.Version is null)
         {
             return Problems.Field("version", Problems.VersionRequired);
         }
 
-        if (request.Version != c.Version)
+        var today = ShanghaiTime.Today(clock);
+        var (c, refused) = await LoadForEditAsync(db, user, id, request.Version.Value, "只有案件负责人、科长或管理员可以维护证书", reference, today, ct);
+        if (refused is not null)
         {
-            return Problems.Conflict($"案件已被修改：提交的版本为 {request.Version}，当前版本为 {c.Version}", CaseDto.From(c, c.Firm?.Name, reference.Programs, today, true));
+            return refused;
         }
 
         var errors = new Errors();
@@ -332,45 +313,25 @@ public static class CasesApi
             return errors.ToProblem();
         }
 
-        db.Entry(c).Property(x => x.Version).OriginalValue = request.Version!.Value;
         c.CertificateNumber = request.Number!.Trim();
         c.CertificateIssuedOn = request.IssuedOn;
         c.CertificateExpiresOn = expires;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(db, id, reference, today, ct);
-        }
-
-        return TypedResults.Ok(CaseDto.From(c, c.Firm?.Name, reference.Programs, today, withHistory: true));
+        return await SaveAsync(db, c, reference, today, ct);
     }
 
     public static async Task<Results<Ok<CaseDto>, ValidationProblem, ProblemHttpResult>> Update(
         long id, CaseUpdateRequest request, ClaimsPrincipal user, CrmDbContext db, ReferenceData reference, TimeProvider clock, CancellationToken ct)
     {
-        var c = await Load(db, id, tracking: true, ct);
-        if (c is null)
-        {
-            return Problems.NotFound($"案件 {id} 不存在 (case not found)");
-        }
-
-        if (!await CanEditAsync(db, user, c, ct))
-        {
-            return Problems.Forbidden("只有案件负责人、科长或管理员可以修改案件");
-        }
-
-        var today = ShanghaiTime.Today(clock);
         if (request.Version is null)
         {
             return Problems.Field("version", Problems.VersionRequired);
         }
 
-        if (request.Version != c.Version)
+        var today = ShanghaiTime.Today(clock);
+        var (c, refused) = await LoadForEditAsync(db, user, id, request.Version.Value, "只有案件负责人、科长或管理员可以修改案件", reference, today, ct);
+        if (refused is not null)
         {
-            return Problems.Conflict($"案件已被修改：提交的版本为 {request.Version}，当前版本为 {c.Version}", CaseDto.From(c, c.Firm?.Name, reference.Programs, today, true));
+            return refused;
         }
 
         var errors = new Errors();
@@ -414,7 +375,6 @@ public static class CasesApi
             return errors.ToProblem();
         }
 
-        db.Entry(c).Property(x => x.Version).OriginalValue = request.Version!.Value;
         c.OwnerId = ownerId;
         c.LittleGiantTier = request.LittleGiantTier;
         c.Cohort = request.Cohort;
@@ -428,16 +388,7 @@ public static class CasesApi
         c.TargetBoard = request.TargetBoard;
         c.Sponsor = string.IsNullOrWhiteSpace(request.Sponsor) ? null : request.Sponsor.Trim();
         c.FiledOn = request.FiledOn;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(db, id, reference, today, ct);
-        }
-
-        return TypedResults.Ok(CaseDto.From(c, c.Firm?.Name, reference.Programs, today, withHistory: true));
+        return await SaveAsync(db, c, reference, today, ct);
     }
 
     public static async Task<Results<Ok<CaseDto>, ValidationProblem, ProblemHttpResult>> AnnualReport(
@@ -488,6 +439,46 @@ public static class CasesApi
         }
 
         await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(CaseDto.From(c, c.Firm?.Name, reference.Programs, today, withHistory: true));
+    }
+
+    /// <summary>Loads a case to change it: 404 when absent, 403 when not the caller's to edit, 409 with the current case when stale.</summary>
+    private static async Task<(Case Case, ProblemHttpResult? Refused)> LoadForEditAsync(
+        CrmDbContext db, ClaimsPrincipal user, long id, int version, string forbidden, ReferenceData reference, DateOnly today, CancellationToken ct)
+    {
+        var c = await Load(db, id, tracking: true, ct);
+        if (c is null)
+        {
+            return (null!, Problems.NotFound($"案件 {id} 不存在 (case not found)"));
+        }
+
+        if (!await CanEditAsync(db, user, c, ct))
+        {
+            return (c, Problems.Forbidden(forbidden));
+        }
+
+        if (version != c.Version)
+        {
+            return (c, Problems.Conflict($"案件已被修改：提交的版本为 {version}，当前版本为 {c.Version}", CaseDto.From(c, c.Firm?.Name, reference.Programs, today, true)));
+        }
+
+        db.Entry(c).Property(x => x.Version).OriginalValue = version;
+        return (c, null);
+    }
+
+    /// <summary>Saves; a concurrent change caught by the version token becomes a 409 with the current case.</summary>
+    private static async Task<Results<Ok<CaseDto>, ValidationProblem, ProblemHttpResult>> SaveAsync(
+        CrmDbContext db, Case c, ReferenceData reference, DateOnly today, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ConflictAsync(db, c.Id, reference, today, ct);
+        }
+
         return TypedResults.Ok(CaseDto.From(c, c.Firm?.Name, reference.Programs, today, withHistory: true));
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Authentication;
 using OpenTelemetry.Metrics;
 using Xuhui.Crm.Web.Infrastructure;
 
@@ -55,7 +56,9 @@ public static class CrmMetrics
             {
                 var bearer = context.Request.Headers.Authorization.ToString();
                 var scrapeOk = !string.IsNullOrEmpty(token) && bearer == $"Bearer {token}";
-                if (!scrapeOk && !context.User.IsAdmin())
+                // /metrics is outside /api, where the default scheme is the page cookie: ask the bearer scheme too.
+                var bearerUser = scrapeOk ? null : (await context.AuthenticateAsync(Features.Auth.BearerTokenHandler.SchemeName)).Principal;
+                if (!scrapeOk && !context.User.IsAdmin() && bearerUser?.IsAdmin() != true)
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return;

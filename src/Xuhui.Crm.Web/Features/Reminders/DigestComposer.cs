@@ -95,7 +95,7 @@ public sealed class DigestComposer(
             var more = section.Count - options.Value.DigestMaxItemsPerSection;
             if (more > 0)
             {
-                var all = $"{baseUrl}/reminders?kind={kind}";
+                var all = baseUrl + Links.Reminders(kind);
                 html.Append("<li><a href=\"").Append(E(all)).Append("\">另有 ").Append(more).Append(" 项，请在系统中查看</a></li>");
                 text.Append("  … 另有 ").Append(more).Append(" 项，请在系统中查看：").Append(all).Append('\n');
             }
@@ -103,19 +103,20 @@ public sealed class DigestComposer(
             html.Append("</ul>");
         }
 
-        var settings = baseUrl + "/settings/reminders";
+        var settings = baseUrl + Links.Settings;
         html.Append("<p style=\"color:#888;font-size:12px\">本邮件由系统自动发送。可在 <a href=\"").Append(E(settings))
             .Append("\">提醒设置</a> 中调整接收的提醒类型、提前天数或关闭邮件。</p></body></html>");
         text.Append("\n——\n本邮件由系统自动发送。提醒设置：").Append(settings).Append('\n');
 
         var body = new BodyBuilder { HtmlBody = html.ToString(), TextBody = text.ToString() };
-        foreach (var visitId in items.Where(i => i.Kind == ReminderKinds.UpcomingVisit && i.VisitId is not null).Select(i => i.VisitId!.Value).Distinct())
+        foreach (var visit in items.Where(i => i.Kind == ReminderKinds.UpcomingVisit && i.VisitId is not null).DistinctBy(i => i.VisitId))
         {
+            var visitId = visit.VisitId!.Value;
             if (visits.TryGetValue(visitId, out var e))
             {
                 var ics = new ContentType("text", "calendar") { Charset = "utf-8" };
                 ics.Parameters.Add("method", "PUBLISH");
-                body.Attachments.Add($"visit-{visitId}.ics", Encoding.UTF8.GetBytes(Ics.Build(e with { Url = baseUrl + $"/visits/{visitId}" })), ics);
+                body.Attachments.Add($"visit-{visitId}.ics", Encoding.UTF8.GetBytes(Ics.Build(e with { Url = baseUrl + visit.Link })), ics);
             }
         }
 

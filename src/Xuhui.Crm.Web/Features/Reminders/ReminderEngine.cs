@@ -24,7 +24,8 @@ public sealed record ReminderWindow(DateOnly Today, DateOnly Since, DateTime Vis
 /// Works out every reminder for a set of users in a handful of set-based queries (not one per officer), so the digest
 /// for hundreds of officers over tens of thousands of firms stays a few queries.
 /// </summary>
-public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> options, IOptions<CrmOptions> crm, IOptions<Operations.BackupOptions> backup)
+public sealed class ReminderEngine(
+    CrmDbContext db, IOptions<RemindersOptions> options, IOptions<CrmOptions> crm, IOptions<Operations.BackupOptions> backup, Reference.ReferenceData reference)
 {
     private static readonly string[] DeadStages = ["expired", "withdrawn", "rejected", "failed", "terminated"];
 
@@ -85,14 +86,14 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             var overdue = w.Today.DayNumber - t.DueOn.DayNumber;
             if (overdue == 0)
             {
-                Add(t.AssigneeId, new ReminderItem($"{ReminderKinds.TaskDue}:{t.Id}", ReminderKinds.TaskDue, t.Title, $"{t.FirmName} · 今日到期", $"/tasks/{t.Id}", t.FirmId, t.DueOn, 0));
+                Add(t.AssigneeId, new ReminderItem($"{ReminderKinds.TaskDue}:{t.Id}", ReminderKinds.TaskDue, t.Title, $"{t.FirmName} · 今日到期", Links.Task(t.FirmId, t.Id), t.FirmId, t.DueOn, 0));
                 continue;
             }
 
-            Add(t.AssigneeId, new ReminderItem($"{ReminderKinds.TaskOverdue}:{t.Id}", ReminderKinds.TaskOverdue, t.Title, $"{t.FirmName} · 逾期 {overdue} 天（应于 {t.DueOn:yyyy-MM-dd} 完成）", $"/tasks/{t.Id}", t.FirmId, t.DueOn, overdue));
+            Add(t.AssigneeId, new ReminderItem($"{ReminderKinds.TaskOverdue}:{t.Id}", ReminderKinds.TaskOverdue, t.Title, $"{t.FirmName} · 逾期 {overdue} 天（应于 {t.DueOn:yyyy-MM-dd} 完成）", Links.Task(t.FirmId, t.Id), t.FirmId, t.DueOn, overdue));
             if (overdue > O.EscalationDays && names.TryGetValue(t.AssigneeId, out var assignee) && assignee.SupervisorId is { } sup)
             {
-                Add(sup, new ReminderItem($"{ReminderKinds.TaskEscalated}:{t.Id}", ReminderKinds.TaskEscalated, t.Title, $"{assignee.Name} · {t.FirmName} · 逾期 {overdue} 天", $"/tasks/{t.Id}", t.FirmId, t.DueOn, overdue, AboutUserId: t.AssigneeId));
+                Add(sup, new ReminderItem($"{ReminderKinds.TaskEscalated}:{t.Id}", ReminderKinds.TaskEscalated, t.Title, $"{assignee.Name} · {t.FirmName} · 逾期 {overdue} 天", Links.Task(t.FirmId, t.Id), t.FirmId, t.DueOn, overdue, AboutUserId: t.AssigneeId));
             }
         }
 
@@ -121,10 +122,10 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
         {
             var overdue = w.Today.DayNumber - r.Deadline.DayNumber;
             var title = r.Description.Length > 40 ? r.Description[..40] + "…" : r.Description;
-            add(r.OwnerId, new ReminderItem($"{ReminderKinds.RequestOverdue}:{r.Id}", ReminderKinds.RequestOverdue, title, $"{r.FirmName} · 逾期 {overdue} 天（办结期限 {r.Deadline:yyyy-MM-dd}）", $"/firms/{r.FirmId}", r.FirmId, r.Deadline, overdue));
+            add(r.OwnerId, new ReminderItem($"{ReminderKinds.RequestOverdue}:{r.Id}", ReminderKinds.RequestOverdue, title, $"{r.FirmName} · 逾期 {overdue} 天（办结期限 {r.Deadline:yyyy-MM-dd}）", Links.Request(r.FirmId, r.Id), r.FirmId, r.Deadline, overdue));
             if (overdue > O.EscalationDays && names.TryGetValue(r.OwnerId, out var owner) && owner.SupervisorId is { } sup)
             {
-                add(sup, new ReminderItem($"{ReminderKinds.RequestEscalated}:{r.Id}", ReminderKinds.RequestEscalated, title, $"{owner.Name} · {r.FirmName} · 逾期 {overdue} 天", $"/firms/{r.FirmId}", r.FirmId, r.Deadline, overdue, AboutUserId: r.OwnerId));
+                add(sup, new ReminderItem($"{ReminderKinds.RequestEscalated}:{r.Id}", ReminderKinds.RequestEscalated, title, $"{owner.Name} · {r.FirmName} · 逾期 {overdue} 天", Links.Request(r.FirmId, r.Id), r.FirmId, r.Deadline, overdue, AboutUserId: r.OwnerId));
             }
         }
     }
@@ -144,11 +145,11 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
         ReminderItem? item = null;
         if (last is { Succeeded: false })
         {
-            item = new ReminderItem($"{ReminderKinds.BackupProblem}:{last.Id}", ReminderKinds.BackupProblem, "最近一次数据库备份失败", $"{ShanghaiTime.ToLocal(last.StartedAt):yyyy-MM-dd HH:mm}：{last.Error}", "/health/ready", null, ShanghaiTime.ToDate(last.StartedAt), null);
+            item = new ReminderItem($"{ReminderKinds.BackupProblem}:{last.Id}", ReminderKinds.BackupProblem, "最近一次数据库备份失败", $"{ShanghaiTime.ToLocal(last.StartedAt):yyyy-MM-dd HH:mm}：{last.Error}", Links.AdminJobs, null, ShanghaiTime.ToDate(last.StartedAt), null);
         }
         else if (lastGood is not null && (ShanghaiTime.StartOfDayUtc(w.Today) - lastGood.StartedAt).TotalHours > maxAge)
         {
-            item = new ReminderItem($"{ReminderKinds.BackupProblem}:stale:{lastGood.Id}", ReminderKinds.BackupProblem, "数据库备份已超期", $"最近一次成功备份于 {ShanghaiTime.ToLocal(lastGood.StartedAt):yyyy-MM-dd HH:mm}", "/health/ready", null, ShanghaiTime.ToDate(lastGood.StartedAt), null);
+            item = new ReminderItem($"{ReminderKinds.BackupProblem}:stale:{lastGood.Id}", ReminderKinds.BackupProblem, "数据库备份已超期", $"最近一次成功备份于 {ShanghaiTime.ToLocal(lastGood.StartedAt):yyyy-MM-dd HH:mm}", Links.AdminJobs, null, ShanghaiTime.ToDate(lastGood.StartedAt), null);
         }
 
         if (item is not null)
@@ -175,7 +176,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             var days = w.Today.DayNumber - from.DayNumber;
             var period = f.Tier == FirmTier.Key ? $"重点企业，周期 {cadence.KeyDays} 天" : $"周期 {cadence.RegularDays} 天";
             var detail = f.LastVisitOn is null ? $"分配已 {days} 天，从未走访（{period}）" : $"已 {days} 天未走访（{period}）";
-            add(f.LeadOfficerId!.Value, new ReminderItem($"{ReminderKinds.VisitCadence}:{f.Id}:{from:yyyyMMdd}", ReminderKinds.VisitCadence, f.Name, detail, $"/firms/{f.Id}", f.Id, from, days));
+            add(f.LeadOfficerId!.Value, new ReminderItem($"{ReminderKinds.VisitCadence}:{f.Id}:{from:yyyyMMdd}", ReminderKinds.VisitCadence, f.Name, detail, Links.Firm(f.Id), f.Id, from, days));
         }
     }
 
@@ -199,7 +200,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             var number = string.IsNullOrEmpty(c.CertificateNumber) ? string.Empty : $"（证书号 {c.CertificateNumber}）";
             add(c.OwnerId, new ReminderItem(
                 $"{ReminderKinds.CertificateExpiry}:{c.Id}:{c.End:yyyyMMdd}", ReminderKinds.CertificateExpiry, c.FirmName,
-                $"{ProgramName(c.Program)}证书{number}将于 {c.End:yyyy-MM-dd} 到期，剩余 {left.Days} 天", $"/cases/{c.Id}", c.FirmId, c.End, left.Days, Announce: left.Announce));
+                $"{ProgramName(c.Program)}证书{number}将于 {c.End:yyyy-MM-dd} 到期，剩余 {left.Days} 天", Links.Case(c.Id), c.FirmId, c.End, left.Days, Announce: left.Announce));
         }
 
         var projects = await db.Cases.AsNoTracking()
@@ -217,7 +218,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             var tier = c.LittleGiantTier == "giant" ? "小巨人企业" : "小巨人培育企业";
             add(c.OwnerId, new ReminderItem(
                 $"{ReminderKinds.LittleGiantPeriodEnd}:{c.Id}:{c.End:yyyyMMdd}", ReminderKinds.LittleGiantPeriodEnd, c.FirmName,
-                $"科技小巨人（{tier}）项目期将于 {c.End:yyyy-MM-dd} 结束，剩余 {left.Days} 天，请准备绩效评价", $"/cases/{c.Id}", c.FirmId, c.End, left.Days, Announce: left.Announce));
+                $"科技小巨人（{tier}）项目期将于 {c.End:yyyy-MM-dd} 结束，剩余 {left.Days} 天，请准备绩效评价", Links.Case(c.Id), c.FirmId, c.End, left.Days, Announce: left.Announce));
         }
     }
 
@@ -263,7 +264,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             var detail = left >= 0
                 ? $"{year} 年度发展情况报表尚未报送，截止 5 月 31 日，剩余 {left} 天"
                 : $"{year} 年度发展情况报表已逾期 {-left} 天未报送（截止 5 月 31 日；累计两次未报将被取消资格）";
-            add(c.OwnerId, new ReminderItem($"{ReminderKinds.HnteAnnualReport}:{c.Id}:{year}", ReminderKinds.HnteAnnualReport, c.FirmName, detail, $"/cases/{c.Id}", c.FirmId, deadline, left));
+            add(c.OwnerId, new ReminderItem($"{ReminderKinds.HnteAnnualReport}:{c.Id}:{year}", ReminderKinds.HnteAnnualReport, c.FirmName, detail, Links.Case(c.Id), c.FirmId, deadline, left));
         }
     }
 
@@ -286,7 +287,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
 
             add(c.OwnerId, new ReminderItem(
                 $"{ReminderKinds.CaseStalled}:{c.Id}:{c.Stage}:{c.StageSince:yyyyMMdd}", ReminderKinds.CaseStalled, c.FirmName,
-                $"{ProgramName(c.Program)}案件停留在「{c.Stage}」阶段已 {days} 天（阈值 {threshold} 天）", $"/cases/{c.Id}", c.FirmId, c.StageSince, days));
+                $"{ProgramName(c.Program)}案件停留在「{StageName(c.Program, c.Stage)}」阶段已 {days} 天（阈值 {threshold} 天）", Links.Case(c.Id), c.FirmId, c.StageSince, days));
         }
     }
 
@@ -313,7 +314,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
                 foreach (var u in responsible.Where(u => everyone || ids.Contains(u)))
                 {
                     add(u, new ReminderItem($"{ReminderKinds.OthersVisited}:{v.Id}", ReminderKinds.OthersVisited, firm.Name,
-                        $"{by} {what}{KindName(v.Kind)}（{v.On:yyyy-MM-dd}）{summary}", $"/visits/{v.Id}", v.FirmId, v.On, null, VisitId: v.Id));
+                        $"{by} {what}{KindName(v.Kind)}（{v.On:yyyy-MM-dd}）{summary}", Links.Visit(v.FirmId, v.Id), v.FirmId, v.On, null, VisitId: v.Id));
                 }
             }
         }
@@ -330,7 +331,7 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             foreach (var u in v.Officers.Where(u => everyone || ids.Contains(u)))
             {
                 add(u, new ReminderItem($"{ReminderKinds.UpcomingVisit}:{v.Id}", ReminderKinds.UpcomingVisit, v.FirmName ?? string.Empty,
-                    $"{time} {KindName(v.Kind)}{where}", $"/visits/{v.Id}", v.FirmId, v.On, v.On.DayNumber - w.Today.DayNumber, VisitId: v.Id));
+                    $"{time} {KindName(v.Kind)}{where}", Links.Visit(v.FirmId, v.Id), v.FirmId, v.On, v.On.DayNumber - w.Today.DayNumber, VisitId: v.Id));
             }
         }
     }
@@ -352,6 +353,9 @@ public sealed class ReminderEngine(CrmDbContext db, IOptions<RemindersOptions> o
             items.RemoveAll(i => hidden.Contains((userId, i.Key)));
         }
     }
+
+    /// <summary>The stage's Chinese name from the programme catalogue (the code only if the catalogue does not know it).</summary>
+    private string StageName(string program, string stage) => reference.Programs.FindStage(program, stage)?.NameZh ?? stage;
 
     internal static string ProgramName(string code) => code switch
     {

@@ -25,6 +25,7 @@ public static class ApiOutcome
     {
         Ok<T> ok => new(ok.Value, 200, null, null, null),
         Created<T> created => new(created.Value, 201, null, null, null),
+        Accepted<T> accepted => new(accepted.Value, 202, null, null, null),
         ValidationProblem v => new(null, 400, v.ProblemDetails.Errors.SelectMany(e => e.Value).FirstOrDefault(), v.ProblemDetails.Errors, null),
         ProblemHttpResult p => new(
             null,

@@ -24,6 +24,13 @@ public sealed class UiText
 
     public string Date(DateTime? utc) => utc is { } t ? Date(Domain.Time.ShanghaiTime.ToDate(t)) : "—";
 
+    /// <summary>A UTC instant as Shanghai wall-clock date and time: 2026-03-09 08:30.</summary>
+    public string Time(DateTime? utc) => utc is { } t
+        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), Domain.Time.ShanghaiTime.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+        : "—";
+
+    public string Time(DateTimeOffset? instant) => Time(instant?.UtcDateTime);
+
     public string Name(string zh, string? en) => IsEnglish && !string.IsNullOrEmpty(en) ? en : zh;
 
     public string Program(ProgramDefinition? p, string code) => p is null ? code : Name(p.NameZh, p.NameEn);

@@ -94,6 +94,47 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "IndicatorTargets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Target = table.Column<double>(type: "REAL", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IndicatorTargets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IndicatorValues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Period = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    SourceDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IndicatorValues", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "JobRuns",
                 columns: table => new
                 {
@@ -110,6 +151,43 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_JobRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LegalPersonCounts",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    PublishedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LegalPersonCounts", x => x.Year);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MonthlySnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Month = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TakenById = table.Column<long>(type: "INTEGER", nullable: true),
+                    Trigger = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MonthlySnapshots", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -850,9 +928,32 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 columns: new[] { "FirmId", "EffectiveOn" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_IndicatorTargets_Code_Year",
+                table: "IndicatorTargets",
+                columns: new[] { "Code", "Year" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IndicatorValues_Code_Period",
+                table: "IndicatorValues",
+                columns: new[] { "Code", "Period" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IndicatorValues_Code_PeriodEnd",
+                table: "IndicatorValues",
+                columns: new[] { "Code", "PeriodEnd" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JobRuns_JobName_Id",
                 table: "JobRuns",
                 columns: new[] { "JobName", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MonthlySnapshots_Month_Revision",
+                table: "MonthlySnapshots",
+                columns: new[] { "Month", "Revision" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_OutboxMessages_Kind_OccurredOn",
@@ -973,9 +1074,9 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 columns: new[] { "FirmId", "On" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Visits_On",
+                name: "IX_Visits_On_Status_FirmId",
                 table: "Visits",
-                column: "On");
+                columns: new[] { "On", "Status", "FirmId" });
         }
 
         /// <inheritdoc />
@@ -1018,7 +1119,19 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 name: "FirmStatusChanges");
 
             migrationBuilder.DropTable(
+                name: "IndicatorTargets");
+
+            migrationBuilder.DropTable(
+                name: "IndicatorValues");
+
+            migrationBuilder.DropTable(
                 name: "JobRuns");
+
+            migrationBuilder.DropTable(
+                name: "LegalPersonCounts");
+
+            migrationBuilder.DropTable(
+                name: "MonthlySnapshots");
 
             migrationBuilder.DropTable(
                 name: "OutboxMessages");

@@ -1,0 +1,295 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Domain.Targets;
+using Xuhui.Crm.Domain.Time;
+using Xuhui.Crm.Domain.Visits;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Targets;
+
+namespace Xuhui.Crm.Web.Features.Reports;
+
+/// <summary>
+/// Computes the monthly pipeline report from live data. Every section is aggregated in SQL; only the month's own
+/// transitions, the stalled list and the lapsing list are loaded as rows.
+/// </summary>
+public sealed class MonthlyReportBuilder(
+    CrmDbContext db, ReferenceData reference, TargetsService targets, IOptions<ReportsOptions> options, TimeProvider clock)
+{
+    private ProgramCatalog Programs => reference.Programs;
+
+    public async Task<MonthlyReport> BuildAsync(ReportMonth month, CancellationToken ct)
+    {
+        var today = ShanghaiTime.Today(clock);
+        var from = month.First;
+        var to = month.Last;
+
+        // The running month is reported as of today: nothing is recorded in the future.
+        var asOf = to < today ? to : today;
+        var overdueAsOf = to < today ? to : today.AddDays(-1);
+
+        var stageRows = await StagesAtAsync(asOf, ct);
+        var stages = stageRows.GroupBy(r => (r.Program, r.Stage)).ToDictionary(g => g.Key, g => g.Count());
+        var moves = await MovesAsync(from, to, ct);
+        var (stalled, stalledTotal) = await StalledAsync(stageRows, asOf, ct);
+        var durations = await TimeInStageAsync(from, to, ct);
+        var visits = await VisitsAsync(from, to, ct);
+        var followUps = await FollowUpsAsync(from, to, overdueAsOf, ct);
+        var figures = await targets.ComputeAsync(asOf, ct);
+
+        var pipeline = Programs.Programs.Select(p =>
+        {
+            var ofProgram = moves.Where(m => m.Program == p.Code).Select(m => (Move: m, Kind: Classify(p, m))).ToList();
+            return new ProgramPipeline(
+                p.Code,
+                p.NameZh,
+                p.Stages.OrderBy(s => s.Order)
+                    .Select(s => new StageCount(s.Code, s.NameZh, s.Open, stages.GetValueOrDefault((p.Code, s.Code))))
+                    .ToList(),
+                ofProgram.Count(x => x.Kind == MoveKind.New),
+                ofProgram.Count(x => x.Kind == MoveKind.Advance),
+                ofProgram.Count(x => x.Kind == MoveKind.Regression),
+                ofProgram.Count(x => x.Kind == MoveKind.Win),
+                ofProgram.Count(x => x.Kind == MoveKind.Loss),
+                ofProgram.Count(x => x.Kind == MoveKind.Other));
+        }).ToList();
+
+        var wins = moves
+            .Where(m => Programs.IsWin(m.Program, m.ToStage))
+            .OrderBy(m => m.On).ThenBy(m => m.Id)
+            .Select(m => new NotableWin(
+                m.On, m.CaseId, m.FirmId, m.FirmName, m.Program, Programs.Get(m.Program).NameZh, m.ToStage,
+                Programs.FindStage(m.Program, m.ToStage)?.NameZh ?? m.ToStage, Detail(m)))
+            .ToList();
+
+        return new MonthlyReport(
+            month.ToString(),
+            from,
+            to,
+            clock.GetUtcNow().UtcDateTime,
+            Frozen: false,
+            SnapshotRevision: null,
+            pipeline,
+            stalled,
+            stalledTotal,
+            options.Value.StalledDays,
+            durations,
+            visits,
+            followUps,
+            figures,
+            wins);
+    }
+
+    private enum MoveKind
+    {
+        New,
+        Advance,
+        Regression,
+        Win,
+        Loss,
+        Other,
+    }
+
+    /// <summary>
+    /// Wins and losses by the catalogue's outcomes; advances and regressions by stage order between pipeline stages on the
+    /// main path. Side states (open stages ordered after the win, e.g. pre-IPO "suspended") and moves such as
+    /// certified → expired are "other".
+    /// </summary>
+    private static MoveKind Classify(ProgramDefinition p, Move m)
+    {
+        if (m.FromStage is null)
+        {
+            return MoveKind.New;
+        }
+
+        var to = p.FindStage(m.ToStage);
+        var fromStage = p.FindStage(m.FromStage);
+        if (to?.Outcome == StageOutcome.Win)
+        {
+            return MoveKind.Win;
+        }
+
+        if (to?.Outcome == StageOutcome.Loss)
+        {
+            return MoveKind.Loss;
+        }
+
+        var winOrder = p.Stages.Where(s => s.Outcome == StageOutcome.Win).Select(s => s.Order).DefaultIfEmpty(int.MaxValue).Max();
+        bool MainPath(StageDefinition? s) => s is { Open: true } && s.Order <= winOrder;
+        if (to is null || fromStage is null || !MainPath(fromStage) || !MainPath(to))
+        {
+            return MoveKind.Other;
+        }
+
+        return to.Order > fromStage.Order ? MoveKind.Advance : to.Order < fromStage.Order ? MoveKind.Regression : MoveKind.Other;
+    }
+
+    private static string? Detail(Move m) => m.Program switch
+    {
+        ProgramCatalog.Hnte => m.CertificateNumber is null ? null : $"证书编号 {m.CertificateNumber}",
+        ProgramCatalog.ForeignRdCenter => m.RdCenterType switch
+        {
+            "global-rd-center" => "全球研发中心",
+            "open-innovation-platform" => "开放式创新平台",
+            "rd-center" => "研发中心",
+            _ => null,
+        },
+        ProgramCatalog.PreIpo => m.TargetBoard switch
+        {
+            "star" => "科创板",
+            "chinext" => "创业板",
+            "main" => "主板",
+            "bse" => "北交所",
+            _ => null,
+        },
+        _ => null,
+    };
+
+    private sealed record Move(
+        long Id, long CaseId, string? FromStage, string ToStage, DateOnly On, string Program, long FirmId, string FirmName,
+        string? CertificateNumber, string? RdCenterType, string? TargetBoard);
+
+    private async Task<List<Move>> MovesAsync(DateOnly from, DateOnly to, CancellationToken ct) =>
+        await db.CaseTransitions.AsNoTracking()
+            .Where(t => t.On >= from && t.On <= to)
+            .Join(db.Cases, t => t.CaseId, c => c.Id, (t, c) => new { t, c })
+            .Where(x => !x.c.Firm!.IsArchived)
+            .Select(x => new Move(
+                x.t.Id, x.t.CaseId, x.t.FromStage, x.t.ToStage, x.t.On, x.c.Program, x.c.FirmId, x.c.Firm!.Name,
+                x.c.CertificateNumber, x.c.RdCenterType, x.c.TargetBoard))
+            .ToListAsync(ct);
+
+    /// <summary>Every case's stage on <paramref name="asOf"/> and since when, from the transition history (one row per case).</summary>
+    private async Task<List<StageRow>> StagesAtAsync(DateOnly asOf, CancellationToken ct) =>
+        await db.Database.SqlQuery<StageRow>($"""
+            SELECT c."Id" AS "CaseId", c."Program" AS "Program", t."ToStage" AS "Stage", t."On" AS "Since"
+            FROM "Cases" AS c
+            JOIN "Firms" AS f ON f."Id" = c."FirmId"
+            JOIN "CaseTransitions" AS t ON t."Id" = (
+                SELECT t2."Id" FROM "CaseTransitions" AS t2
+                WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
+                ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
+            WHERE f."IsArchived" = 0
+            """).ToListAsync(ct);
+
+    /// <summary>Open-stage cases whose stage at month end began more than the configured days earlier; names for the top 200.</summary>
+    private async Task<(List<StalledCase> Top, int Total)> StalledAsync(List<StageRow> stages, DateOnly asOf, CancellationToken ct)
+    {
+        var cutoff = asOf.AddDays(-options.Value.StalledDays);
+        var stalled = stages.Where(r => r.Since < cutoff && Programs.IsOpen(r.Program, r.Stage))
+            .OrderBy(r => r.Since).ThenBy(r => r.CaseId).ToList();
+        var top = stalled.Take(200).ToList();
+        var ids = top.Select(r => r.CaseId).ToList();
+        var firms = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.FirmId, c.Firm!.Name }).ToDictionaryAsync(c => c.Id, ct);
+        var list = top.Select(r => new StalledCase(
+            r.CaseId, firms[r.CaseId].FirmId, firms[r.CaseId].Name, r.Program, Programs.Find(r.Program)?.NameZh ?? r.Program, r.Stage,
+            Programs.FindStage(r.Program, r.Stage)?.NameZh ?? r.Stage, r.Since, asOf.DayNumber - r.Since.DayNumber)).ToList();
+        return (list, stalled.Count);
+    }
+
+    /// <summary>Stays that ended in the month: days from entering the stage to leaving it; median per programme and stage.</summary>
+    private async Task<List<StageDuration>> TimeInStageAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQuery<StayRow>($"""
+            SELECT x."Program" AS "Program", x."FromStage" AS "Stage", x."Days" AS "Days"
+            FROM (
+                SELECT c."Program" AS "Program", t."FromStage" AS "FromStage", t."On" AS "LeftOn",
+                       CAST(julianday(t."On") - julianday(LAG(t."On") OVER (PARTITION BY t."CaseId" ORDER BY t."On", t."Id")) AS INTEGER) AS "Days"
+                FROM "CaseTransitions" AS t
+                JOIN "Cases" AS c ON c."Id" = t."CaseId"
+                JOIN "Firms" AS f ON f."Id" = c."FirmId"
+                WHERE f."IsArchived" = 0 AND t."On" <= {to}
+                  AND t."CaseId" IN (SELECT m."CaseId" FROM "CaseTransitions" AS m WHERE m."On" >= {from} AND m."On" <= {to})
+            ) AS x
+            WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."Days" IS NOT NULL
+            """).ToListAsync(ct);
+        return rows.GroupBy(r => (r.Program, r.Stage))
+            .Select(g => new StageDuration(
+                g.Key.Program, Programs.Find(g.Key.Program)?.NameZh ?? g.Key.Program, g.Key.Stage,
+                Programs.FindStage(g.Key.Program, g.Key.Stage)?.NameZh ?? g.Key.Stage, g.Count(),
+                TargetMath.Median(g.Select(r => r.Days).ToList())))
+            .OrderBy(d => d.Program, StringComparer.Ordinal)
+            .ThenBy(d => Programs.FindStage(d.Program, d.Stage)?.Order ?? 0)
+            .ToList();
+    }
+
+    private async Task<VisitSection> VisitsAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var done = db.Visits.AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to);
+        var byOfficer = await (
+                from v in done
+                join o in db.VisitOfficers on v.Id equals o.VisitId
+                group v.FirmId by o.UserId into g
+                select new { UserId = g.Key, Visits = g.Count(), Firms = g.Distinct().Count() })
+            .ToListAsync(ct);
+        var byZone = await (
+                from v in done
+                join f in db.Firms on v.FirmId equals f.Id
+                group v.FirmId by f.Zone into g
+                select new { Zone = g.Key, Visits = g.Count(), Firms = g.Distinct().Count() })
+            .ToListAsync(ct);
+        var names = await NamesAsync(byOfficer.Select(o => o.UserId), ct);
+        var zoneNames = reference.File.Zones.ToDictionary(z => z.Code, z => z.NameZh);
+
+        // A firm has one zone, so the per-zone figures add up to the totals without two more scans of the month.
+        return new VisitSection(
+            byZone.Sum(z => z.Visits),
+            byZone.Sum(z => z.Firms),
+            byOfficer.Select(o => new OfficerVisits(o.UserId, names.GetValueOrDefault(o.UserId, $"#{o.UserId}"), o.Visits, o.Firms))
+                .OrderByDescending(o => o.Visits).ThenBy(o => o.UserId).ToList(),
+            byZone.Select(z => new ZoneVisits(z.Zone, z.Zone is null ? "未指定" : zoneNames.GetValueOrDefault(z.Zone, z.Zone), z.Visits, z.Firms))
+                .OrderByDescending(z => z.Visits).ThenBy(z => z.Zone, StringComparer.Ordinal).ToList());
+    }
+
+    private async Task<FollowUpSection> FollowUpsAsync(DateOnly from, DateOnly to, DateOnly overdueAsOf, CancellationToken ct)
+    {
+        // One pass over the tasks: completed in the month (on time or late) and still overdue at the cut-off.
+        var counts = await db.Tasks.AsNoTracking()
+            .Where(t => t.Status != FollowUpStatus.Cancelled && (t.DueOn <= overdueAsOf || (t.CompletedOn >= from && t.CompletedOn <= to)))
+            .GroupBy(t => t.AssigneeId)
+            .Select(g => new
+            {
+                UserId = g.Key,
+                OnTime = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn <= t.DueOn),
+                Late = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn > t.DueOn),
+                Overdue = g.Count(t => t.DueOn <= overdueAsOf && (t.CompletedOn == null || t.CompletedOn > overdueAsOf)),
+            })
+            .Where(r => r.OnTime > 0 || r.Late > 0 || r.Overdue > 0)
+            .ToListAsync(ct);
+        var completed = counts.Select(r => new { r.UserId, r.OnTime, r.Late }).Where(r => r.OnTime > 0 || r.Late > 0).ToList();
+        var overdue = counts.Select(r => new { r.UserId, Count = r.Overdue }).Where(r => r.Count > 0).ToList();
+        var ids = completed.Select(c => c.UserId).Union(overdue.Select(o => o.UserId)).ToList();
+        var names = await NamesAsync(ids, ct);
+        var rows = ids.Select(id => new AssigneeFollowUps(
+                id,
+                names.GetValueOrDefault(id, $"#{id}"),
+                completed.FirstOrDefault(c => c.UserId == id)?.OnTime ?? 0,
+                completed.FirstOrDefault(c => c.UserId == id)?.Late ?? 0,
+                overdue.FirstOrDefault(o => o.UserId == id)?.Count ?? 0))
+            .OrderByDescending(r => r.StillOverdue).ThenBy(r => r.UserId).ToList();
+        return new FollowUpSection(overdueAsOf, rows.Sum(r => r.CompletedOnTime), rows.Sum(r => r.CompletedLate), rows.Sum(r => r.StillOverdue), rows);
+    }
+
+    private async Task<Dictionary<long, string>> NamesAsync(IEnumerable<long> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        return await db.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+    }
+
+    private sealed class StageRow
+    {
+        public long CaseId { get; set; }
+        public string Program { get; set; } = string.Empty;
+        public string Stage { get; set; } = string.Empty;
+        public DateOnly Since { get; set; }
+    }
+
+    private sealed class StayRow
+    {
+        public string Program { get; set; } = string.Empty;
+        public string Stage { get; set; } = string.Empty;
+        public int Days { get; set; }
+    }
+}

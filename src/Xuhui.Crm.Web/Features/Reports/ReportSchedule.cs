@@ -1,0 +1,57 @@
+using Quartz;
+using Xuhui.Crm.Domain.Targets;
+using Xuhui.Crm.Domain.Time;
+
+namespace Xuhui.Crm.Web.Features.Reports;
+
+/// <summary>
+/// When the two monthly jobs fire and what they do. The Quartz job classes (Jobs/MonthEndSnapshotJob,
+/// Jobs/MonthlyReportJob, recorded in JobRuns) stay thin: each body is one call here.
+/// </summary>
+public static class ReportSchedule
+{
+    public const string MonthEndSnapshot = "month-end-snapshot";
+    public const string MonthlyReport = "monthly-report";
+
+    /// <summary>Five minutes past midnight on the 1st, Asia/Shanghai: the month just closed is frozen.</summary>
+    public const string MonthEndSnapshotCron = "0 5 0 1 * ?";
+
+    /// <summary>09:00 on the 1st, Asia/Shanghai: the report goes to the leadership list.</summary>
+    public const string MonthlyReportCron = "0 0 9 1 * ?";
+
+    /// <summary>The month a run fired on <paramref name="firedOn"/> (Shanghai date) reports: the one just closed.</summary>
+    public static ReportMonth MonthToReport(DateOnly firedOn) => ReportMonth.FromDate(firedOn).Previous;
+
+    /// <summary>Body of the month-end-snapshot job: freezes the month just closed unless it already is.</summary>
+    public static async Task<string> RunMonthEndSnapshotAsync(MonthlySnapshots snapshots, DateOnly firedOn, CancellationToken ct)
+    {
+        var month = MonthToReport(firedOn);
+        var taken = await snapshots.TakeIfMissingAsync(month, ct);
+        return taken is null ? $"{month} 已有快照，未重复生成" : $"{month} 快照第 {taken.Revision} 版已生成";
+    }
+
+    /// <summary>Body of the monthly-report job: composes and queues the email for the month just closed.</summary>
+    public static async Task<string> RunMonthlyReportAsync(MonthlyReportEmail email, DateOnly firedOn, CancellationToken ct)
+    {
+        var month = MonthToReport(firedOn);
+        var queued = await email.QueueAsync(month, ct);
+        return $"{month} 月报已排队 {queued} 封";
+    }
+
+    /// <summary>The monthly jobs and their cron expressions (Asia/Shanghai).</summary>
+    public static IReadOnlyList<(string Job, string Cron, string Description)> Schedules { get; } =
+    [
+        (MonthEndSnapshot, MonthEndSnapshotCron, "每月1日 00:05（Asia/Shanghai）冻结上月数据"),
+        (MonthlyReport, MonthlyReportCron, "每月1日 09:00（Asia/Shanghai）发送上月月报"),
+    ];
+
+    public static TriggerKey TriggerKey(JobKey job) => new($"{job.Name}-monthly", job.Group);
+
+    /// <summary>Cron trigger in Shanghai time; a missed fire (host down) runs once on recovery.</summary>
+    public static ITrigger Trigger(JobKey job, string cron, string description, TimeProvider clock) => TriggerBuilder.Create(clock)
+        .WithIdentity(TriggerKey(job))
+        .ForJob(job)
+        .WithDescription(description)
+        .WithCronSchedule(cron, b => b.InTimeZone(ShanghaiTime.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+        .Build();
+}

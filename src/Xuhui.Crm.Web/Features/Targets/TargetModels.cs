@@ -1,0 +1,72 @@
+namespace Xuhui.Crm.Web.Features.Targets;
+
+/// <param name="Provisional">True when the year's own count is not entered yet and an earlier year's stands in.</param>
+public sealed record LegalPersonBasis(int Year, int Count, string Source, DateOnly? PublishedOn, bool Provisional);
+
+/// <param name="Source">"interim" (set by an admin for that year) or "plan-2025" (the plan's end target).</param>
+public sealed record TargetBasis(double? Value, int Year, string Source);
+
+public sealed record LapsingCertificate(long CaseId, long FirmId, string FirmName, string? CertificateNumber, DateOnly ExpiresOn, string? RenewalStage);
+
+/// <param name="Status">"ok", or "insufficient-data" when fewer than the minimum outcomes were observed.</param>
+public sealed record StageProjection(
+    string Program, string Stage, string StageName, int OpenCases, int Wins, int Losses, int Outcomes, double? Rate, double? ExpectedWins, string Status);
+
+/// <param name="Complete">False when some late stage had too few outcomes: its cases are left out of <paramref name="ExpectedWins"/>.</param>
+public sealed record PipelineProjection(
+    DateOnly WindowFrom, DateOnly WindowTo, int MinimumOutcomes, List<StageProjection> Stages, double ExpectedWins, bool Complete, string? Note);
+
+public sealed record HnteFigure(
+    int Firms,
+    LegalPersonBasis? LegalPersons,
+    double? Per10k,
+    bool Provisional,
+    TargetBasis Target,
+    int? FirmsNeeded,
+    int LapsingBeforeYearEnd,
+    List<LapsingCertificate> Lapsing,
+    PipelineProjection Projection,
+    double ProjectedFirmsAtYearEnd,
+    double? ProjectedPer10kAtYearEnd);
+
+public sealed record RdCenterCount(string Type, int Count);
+
+public sealed record RdCenterFigure(
+    int Centres,
+    bool CountsOpenInnovationPlatforms,
+    List<RdCenterCount> ByType,
+    TargetBasis Target,
+    int? CentresNeeded,
+    PipelineProjection Projection,
+    double ProjectedCentresAtYearEnd);
+
+public sealed record IndicatorStatus(
+    string Code,
+    string NameZh,
+    string NameEn,
+    string Unit,
+    bool Core,
+    bool Computed,
+    double? Baseline2020,
+    double? Target2025,
+    TargetBasis YearTarget,
+    double? Value,
+    string? Period,
+    string? Source,
+    DateOnly? SourceDate,
+    bool Provisional,
+    double? ProgressPercent);
+
+public sealed record TargetsDto(DateOnly AsOf, HnteFigure HntePer10k, RdCenterFigure ForeignRdCenters, List<IndicatorStatus> Indicators);
+
+public sealed record LegalPersonCountRequest(int? Count, string? Source, DateOnly? PublishedOn, string? Note, int? Version);
+
+public sealed record LegalPersonCountDto(int Year, int Count, string Source, DateOnly? PublishedOn, string? Note, int Version, DateTime UpdatedAt);
+
+public sealed record IndicatorValueRequest(double? Value, string? Source, DateOnly? SourceDate, string? Note, int? Version);
+
+public sealed record IndicatorValueDto(string Code, string Period, DateOnly PeriodEnd, double Value, string Source, DateOnly SourceDate, string? Note, int Version, DateTime UpdatedAt);
+
+public sealed record IndicatorTargetRequest(double? Target, string? Note, int? Version);
+
+public sealed record IndicatorTargetDto(string Code, int Year, double Target, string? Note, int Version);

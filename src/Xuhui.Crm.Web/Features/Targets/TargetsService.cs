@@ -1,0 +1,254 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Domain.Cases;
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Domain.Targets;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Reference;
+
+namespace Xuhui.Crm.Web.Features.Targets;
+
+/// <summary>
+/// The plan's indicators as of any date. Counting rules (documented in the issue notes):
+/// <list type="bullet">
+/// <item>A firm is in the district on D when its latest status change effective on or before D is active or moved-in
+/// (a firm with no history at all falls back to its current status); archived firms never count.</item>
+/// <item>An HNTE certificate counts on D when issued on or before D and expiring on or after D (through the expiry date,
+/// not after) on a case that reached "certified". Leaving "certified" before the printed expiry (a revocation) ends it
+/// the day before; marking it expired on or after the expiry date changes nothing, the dates rule.</item>
+/// <item>A foreign R&amp;D centre counts from its recognition date while its case is recognised or upgraded.</item>
+/// </list>
+/// Everything is counted in SQL; only the short lists (lapsing certificates, late-stage cases) are loaded.
+/// </summary>
+public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOptions<TargetsOptions> options)
+{
+    public const string HnteCode = "hnte-per-10k";
+    public const string RdCentresCode = "foreign-rd-centers";
+    private const string Certified = "certified";
+    private const string Expired = "expired";
+    private const string Recognized = "recognized";
+    private const string Upgraded = "upgraded";
+
+    private TargetsOptions Options => options.Value;
+
+    public async Task<TargetsDto> ComputeAsync(DateOnly asOf, CancellationToken ct)
+    {
+        var legal = await LegalPersonsForAsync(asOf.Year, ct);
+        var interim = await db.IndicatorTargets.AsNoTracking().Where(t => t.Year == asOf.Year).ToDictionaryAsync(t => t.Code, ct);
+        var hnte = await HnteAsync(asOf, legal, TargetFor(HnteCode, asOf.Year, interim), ct);
+        var rd = await RdCentresAsync(asOf, TargetFor(RdCentresCode, asOf.Year, interim), ct);
+        var indicators = await IndicatorsAsync(asOf, hnte, rd, interim, ct);
+        return new TargetsDto(asOf, hnte, rd, indicators);
+    }
+
+    public async Task<LegalPersonBasis?> LegalPersonsForAsync(int year, CancellationToken ct)
+    {
+        var row = await db.LegalPersonCounts.AsNoTracking().Where(l => l.Year <= year).OrderByDescending(l => l.Year).FirstOrDefaultAsync(ct);
+        return row is null ? null : new LegalPersonBasis(row.Year, row.Count, row.Source, row.PublishedOn, row.Year != year);
+    }
+
+    /// <summary>Cases whose firm is in the district on <paramref name="d"/>.</summary>
+    public static IQueryable<Case> InDistrict(IQueryable<Case> cases, DateOnly d) => cases.Where(c => !c.Firm!.IsArchived
+        && (c.Firm.StatusChanges.Where(s => s.EffectiveOn <= d).OrderByDescending(s => s.EffectiveOn).ThenByDescending(s => s.Id)
+                .Select(s => s.Status == FirmStatus.Active || s.Status == FirmStatus.MovedIn).FirstOrDefault()
+            || (!c.Firm.StatusChanges.Any() && (c.Firm.Status == FirmStatus.Active || c.Firm.Status == FirmStatus.MovedIn))));
+
+    /// <summary>HNTE cases holding a certificate valid on <paramref name="d"/>, of firms in the district on that date.</summary>
+    public IQueryable<Case> HnteCertificatesValidOn(DateOnly d) => InDistrict(
+        db.Cases.AsNoTracking().Where(c => c.Program == ProgramCatalog.Hnte
+            && (c.Stage == Certified || c.Stage == Expired)
+            && c.CertificateIssuedOn <= d && c.CertificateExpiresOn >= d
+            && !c.Transitions.Any(t => t.FromStage == Certified && t.On <= d && t.On < c.CertificateExpiresOn)),
+        d);
+
+    /// <summary>Recognised foreign R&amp;D centres on <paramref name="d"/>, honouring the open-innovation-platform setting.</summary>
+    public IQueryable<Case> RdCentresRecognizedOn(DateOnly d)
+    {
+        var countPlatforms = Options.CountOpenInnovationPlatforms;
+        var platform = Options.OpenInnovationPlatformType;
+        return InDistrict(
+            db.Cases.AsNoTracking().Where(c => c.Program == ProgramCatalog.ForeignRdCenter
+                && (c.Stage == Recognized || c.Stage == Upgraded)
+                && c.RecognizedOn <= d
+                && (countPlatforms || c.RdCenterType == null || c.RdCenterType != platform)),
+            d);
+    }
+
+    private async Task<HnteFigure> HnteAsync(DateOnly d, LegalPersonBasis? legal, TargetBasis target, CancellationToken ct)
+    {
+        var firms = await HnteCertificatesValidOn(d).Select(c => c.FirmId).Distinct().CountAsync(ct);
+        var yearEnd = new DateOnly(d.Year, 12, 31);
+        var lapsing = await HnteCertificatesValidOn(d)
+            .Where(c => c.CertificateExpiresOn < yearEnd)
+            .Where(c => !db.Cases.Any(o => o.FirmId == c.FirmId && o.Program == ProgramCatalog.Hnte && o.Id != c.Id
+                                           && o.Stage == Certified && o.CertificateExpiresOn > c.CertificateExpiresOn))
+            .OrderBy(c => c.CertificateExpiresOn).ThenBy(c => c.Id)
+            .Select(c => new LapsingCertificate(
+                c.Id,
+                c.FirmId,
+                c.Firm!.Name,
+                c.CertificateNumber,
+                c.CertificateExpiresOn!.Value,
+                db.Cases.Where(o => o.FirmId == c.FirmId && o.Program == ProgramCatalog.Hnte && o.IsOpen).Select(o => o.Stage).FirstOrDefault()))
+            .ToListAsync(ct);
+
+        // A firm with two lapsing certificates is one firm lost.
+        var lapsingFirms = lapsing.Select(l => l.FirmId).Distinct().Count();
+        var projection = await ProjectAsync(ProgramCatalog.Hnte, d, ct);
+        var projected = firms - lapsingFirms + projection.ExpectedWins;
+        return new HnteFigure(
+            firms,
+            legal,
+            TargetMath.Per10k(firms, legal?.Count),
+            legal?.Provisional ?? true,
+            target,
+            TargetMath.FirmsNeeded(firms, legal?.Count, target.Value),
+            lapsingFirms,
+            lapsing,
+            projection,
+            Math.Round(projected, 2),
+            legal is { Count: > 0 } ? Math.Round(projected * 10_000 / legal.Count, 2) : null);
+    }
+
+    private async Task<RdCenterFigure> RdCentresAsync(DateOnly d, TargetBasis target, CancellationToken ct)
+    {
+        var byType = await RdCentresRecognizedOn(d).GroupBy(c => c.RdCenterType)
+            .Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var total = byType.Sum(t => t.Count);
+        var projection = await ProjectAsync(ProgramCatalog.ForeignRdCenter, d, ct);
+        return new RdCenterFigure(
+            total,
+            Options.CountOpenInnovationPlatforms,
+            byType.Select(t => new RdCenterCount(t.Type ?? "unspecified", t.Count)).OrderBy(t => t.Type, StringComparer.Ordinal).ToList(),
+            target,
+            TargetMath.CountNeeded(total, target.Value),
+            projection,
+            Math.Round(total + projection.ExpectedWins, 2));
+    }
+
+    /// <summary>Late-stage cases on <paramref name="d"/> × each stage's conversion over the trailing window.</summary>
+    public async Task<PipelineProjection> ProjectAsync(string programCode, DateOnly d, CancellationToken ct)
+    {
+        var program = reference.Programs.Get(programCode);
+        var late = Options.LateStages.TryGetValue(programCode, out var stages) ? stages : [];
+        var windowFrom = d.AddMonths(-Options.ConversionWindowMonths);
+        var rates = await ConversionRatesAsync(program, late, windowFrom, d, ct);
+
+        var stageAt = await InDistrict(db.Cases.AsNoTracking().Where(c => c.Program == programCode && c.OpenedOn <= d), d)
+            .Select(c => c.Transitions.Where(t => t.On <= d).OrderByDescending(t => t.On).ThenByDescending(t => t.Id).Select(t => t.ToStage).FirstOrDefault())
+            .Where(s => s != null && late.Contains(s))
+            .ToListAsync(ct);
+        var open = stageAt.GroupBy(s => s!).ToDictionary(g => g.Key, g => g.Count());
+
+        var rows = late.Select(code =>
+        {
+            var rate = rates.TryGetValue(code, out var r) ? r : new ConversionRate(0, 0, Options.MinimumOutcomes);
+            var count = open.GetValueOrDefault(code);
+            double? expected = rate.Rate is { } value ? Math.Round(count * value, 2) : null;
+            return new StageProjection(
+                programCode,
+                code,
+                program.FindStage(code)?.NameZh ?? code,
+                count,
+                rate.Wins,
+                rate.Losses,
+                rate.Outcomes,
+                rate.Rate is { } shown ? Math.Round(shown, 4) : null,
+                expected,
+                rate.IsSufficient ? "ok" : "insufficient-data");
+        }).ToList();
+        var complete = rows.All(r => r.Status == "ok" || r.OpenCases == 0);
+        return new PipelineProjection(
+            windowFrom,
+            d,
+            Options.MinimumOutcomes,
+            rows,
+            Math.Round(rows.Sum(r => r.ExpectedWins ?? 0), 2),
+            complete,
+            complete ? null : "部分阶段结果样本不足（少于最低样本数），其案件未计入预测 (insufficient data for some stages; their cases are not projected)");
+    }
+
+    /// <summary>
+    /// Per late stage: the cases that passed through it and reached a win or loss in (from, to]; wins ÷ (wins + losses).
+    /// </summary>
+    private async Task<Dictionary<string, ConversionRate>> ConversionRatesAsync(
+        ProgramDefinition program, List<string> late, DateOnly windowFrom, DateOnly windowTo, CancellationToken ct)
+    {
+        var outcomes = program.Stages.Where(s => s.Outcome is not null).Select(s => s.Code).ToList();
+        var wins = program.Stages.Where(s => s.Outcome == StageOutcome.Win).Select(s => s.Code).ToHashSet();
+        var code = program.Code;
+        var rows = await (
+                from o in db.CaseTransitions
+                where outcomes.Contains(o.ToStage) && o.On > windowFrom && o.On <= windowTo
+                join c in db.Cases on o.CaseId equals c.Id
+                where c.Program == code
+                from v in db.CaseTransitions
+                where v.CaseId == o.CaseId && v.Id < o.Id && late.Contains(v.ToStage)
+                select new { Stage = v.ToStage, OutcomeId = o.Id, Outcome = o.ToStage })
+            .Distinct()
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.Stage).ToDictionary(
+            g => g.Key,
+            g => new ConversionRate(g.Count(r => wins.Contains(r.Outcome)), g.Count(), Options.MinimumOutcomes));
+    }
+
+    public TargetBasis TargetFor(string code, int year, IReadOnlyDictionary<string, IndicatorTarget> interim)
+    {
+        if (interim.TryGetValue(code, out var t))
+        {
+            return new TargetBasis(t.Target, year, "interim");
+        }
+
+        var plan = reference.File.Indicators.FirstOrDefault(i => i.Code == code);
+        return new TargetBasis(plan?.Target2025 is { } v ? (double)v : null, 2025, "plan-2025");
+    }
+
+    private async Task<List<IndicatorStatus>> IndicatorsAsync(
+        DateOnly d, HnteFigure hnte, RdCenterFigure rd, Dictionary<string, IndicatorTarget> interim, CancellationToken ct)
+    {
+        var values = await db.IndicatorValues.AsNoTracking().Where(v => v.PeriodEnd <= d).ToListAsync(ct);
+        var latest = values.GroupBy(v => v.Code).ToDictionary(g => g.Key, g => g.OrderByDescending(v => v.PeriodEnd).First());
+        var list = new List<IndicatorStatus>();
+        foreach (var i in reference.File.Indicators)
+        {
+            var target = TargetFor(i.Code, d.Year, interim);
+            double? value;
+            string? period, source;
+            DateOnly? sourceDate;
+            var provisional = false;
+            if (i.Code == HnteCode)
+            {
+                value = hnte.Per10k;
+                period = d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                source = hnte.LegalPersons is { } l ? $"CRM 案件数据 ÷ {l.Year} 年企业法人数（{l.Source}）" : "CRM 案件数据（缺企业法人数）";
+                sourceDate = d;
+                provisional = hnte.Provisional;
+            }
+            else if (i.Code == RdCentresCode)
+            {
+                value = rd.Centres;
+                period = d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                source = "CRM 案件数据";
+                sourceDate = d;
+            }
+            else if (latest.TryGetValue(i.Code, out var v))
+            {
+                (value, period, source, sourceDate) = (v.Value, v.Period, v.Source, v.SourceDate);
+            }
+            else
+            {
+                (value, period, source, sourceDate) = (null, null, null, null);
+            }
+
+            double? progress = value is { } x && target.Value is { } t and not 0 ? Math.Round(x / t * 100, 1) : null;
+            list.Add(new IndicatorStatus(
+                i.Code, i.NameZh, i.NameEn, i.Unit, i.Core, i.Computed,
+                i.Baseline2020 is { } b ? (double)b : null,
+                i.Target2025 is { } t25 ? (double)t25 : null,
+                target, value, period, source, sourceDate, provisional, progress));
+        }
+
+        return list;
+    }
+}
