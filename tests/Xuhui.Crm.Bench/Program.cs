@@ -4,6 +4,9 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Bench;
+using Xuhui.Crm.Domain.Targets;
+using Xuhui.Crm.Web.Features.Reports;
+using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Infrastructure;
@@ -69,8 +72,24 @@ var digest = await timer.MeasureAsync(async () =>
 });
 Row("digest", digest, null, $"{host.Officers} recipients; first run {Ms(digest.First)} ms (queues), median of re-runs");
 
-Row("monthly-report", Timings.None, null, "not on main yet (issue 4, branch targets)");
-Row("targets", Timings.None, null, "not on main yet (issue 4, branch targets)");
+// The monthly report (the last full month before the data's "today") as JSON, against the targets benchmark's
+// hand-written statement computing the same aggregates; and the targets as of today.
+var month = new ReportMonth(today.AddMonths(-1).Year, today.AddMonths(-1).Month);
+var report = await timer.MeasureAsync(async () =>
+{
+    await using var scope = host.Services.CreateAsyncScope();
+    var built = await scope.ServiceProvider.GetRequiredService<MonthlyReportBuilder>().BuildAsync(month, CancellationToken.None);
+    return JsonSerializer.SerializeToUtf8Bytes(built, json).Length;
+});
+var reportSql = await timer.MeasureAsync(() => HandSql.RunAsync(file, month));
+Row("monthly-report", report, reportSql, $"{month.Year}-{month.Month:00}, JSON; raw = bench/Xuhui.Crm.Benchmarks/HandSql.cs");
+var targets = await timer.MeasureAsync(async () =>
+{
+    await using var scope = host.Services.CreateAsyncScope();
+    var figures = await scope.ServiceProvider.GetRequiredService<TargetsService>().ComputeAsync(today, CancellationToken.None);
+    return JsonSerializer.SerializeToUtf8Bytes(figures, json).Length;
+});
+Row("targets", targets, null, $"as of {today:yyyy-MM-dd}");
 Row("import-50k", Timings.None, null, "not on main yet (import branch)");
 
 foreach (var row in rows)
@@ -81,3 +100,9 @@ foreach (var row in rows)
 return 0;
 
 static string Ms(double ms) => double.IsNaN(ms) ? "" : ms.ToString(ms < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture);
+
+/// <summary>The date format HandSql.cs (linked from bench/Xuhui.Crm.Benchmarks) expects.</summary>
+internal static class Inv
+{
+    public static string D(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
