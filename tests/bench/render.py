@@ -148,13 +148,16 @@ def render(results, out, command, smoke):
             label = NAMES[base] + (" (c1)" if name.endswith("-c1") else "")
             lines.append(f"| {label} | {mode} | " + " | ".join(cells) + f" | {goal} | {growth(pts, cost=False)} |")
 
-    lines += ["", "Service peak memory (VmHWM of the service process after all its wrk runs):", ""]
+    lines += ["", "Service memory after all its wrk runs: peak resident set (VmHWM), and at the end the anonymous part (heap,",
+              "SQLite page caches) and the file-backed part (binaries, shared libraries):", ""]
     lines += ["| mode | " + " | ".join(f"{s:,} firms" for s in scales) + " | goal at 50,000 |", "|---|" + "---|" * len(scales) + "---|"]
     mem = {(r[1], int(r[0])): int(r[2]) / 1024 for r in memory}
+    split = {(r[1], int(r[0])): (int(r[3]) / 1024, int(r[4]) / 1024) for r in memory if len(r) > 4}
     for mode in ("free", "pinned"):
         if not any((mode, s) in mem for s in scales):
             continue
-        cells = [f"{mem[(mode, s)]:.0f} MB" if (mode, s) in mem else "—" for s in scales]
+        cells = [(f"{mem[(mode, s)]:.0f} MB" + (f" (anon {split[(mode, s)][0]:.0f}, file {split[(mode, s)][1]:.0f})" if (mode, s) in split else ""))
+                 if (mode, s) in mem else "—" for s in scales]
         goal = ""
         if (mode, DISTRICT) in mem:
             ok = mem[(mode, DISTRICT)] < 400
@@ -169,9 +172,10 @@ def render(results, out, command, smoke):
         "",
         "tests/Xuhui.Crm.Bench on a fresh copy of the same file, after the service stopped: the service's own classes",
         "from its container (a scope per call, JSON as the API writes it) against one hand-written SQL statement on one",
-        "Microsoft.Data.Sqlite connection with the same pragmas, returning the same result (checked equal). Median ms",
-        "after warm-up; ratio = service ÷ raw. For search, **HTTP c1 ÷ raw** compares the one-connection p50 through",
-        "the whole stack (Kestrel, auth, JSON) with the raw query.",
+        "Microsoft.Data.Sqlite connection with the same pragmas, returning the same result (checked equal for search).",
+        "Cells: service median ms · raw median ms · ratio (wall), then the ratio of mean CPU time per run, which the busy",
+        "machine distorts less. For search, **HTTP c1 ÷ raw** compares the one-connection p50 through the whole stack",
+        "(Kestrel, auth, JSON) with the raw query.",
         "",
         "| measure | " + " | ".join(f"{s:,} firms: service · raw · ratio" for s in scales) + " | goal at 50,000 | growth (service) | load |",
         "|---|" + "---|" * len(scales) + "---|---|---|",
@@ -189,7 +193,13 @@ def render(results, out, command, smoke):
             if math.isnan(svc):
                 cells.append(r[5])
                 continue
+            cpu_svc = num(r[7]) if len(r) > 7 else math.nan
+            cpu_ratio = num(r[9]) if len(r) > 9 else math.nan
             cell = f"{fmt_ms(svc)} · {fmt_ms(raw)} · {r[4]}×" if not math.isnan(raw) else f"{fmt_ms(svc)}"
+            if not math.isnan(cpu_ratio):
+                cell += f" (cpu {cpu_ratio:.1f}×)"
+            elif not math.isnan(cpu_svc):
+                cell += f" (cpu {fmt_ms(cpu_svc)})"
             c1 = by.get((f"{name}-c1", "free", s))
             if c1 is not None and not math.isnan(raw):
                 cell += f"; HTTP c1 {fmt_ms(num(c1[5]))} ÷ raw = {num(c1[5]) / raw:.1f}×"
@@ -219,6 +229,12 @@ def render(results, out, command, smoke):
 
     lines += ["", "## Goals at district scale (50,000 firms)", ""]
     lines += [f"- missed: {m}" for m in missed] if missed else ["- every goal measured in this run was met."]
+    if DISTRICT * 10 not in scales and smoke != "1":
+        lines += ["", "500,000 firms: not in this run (its database was not cached; `tests/bench/run.sh --generate-only 500000`",
+                  "takes ~20 minutes and ~4 GB, then `tests/bench/run.sh` includes it)."]
+    analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+    if smoke != "1" and os.path.exists(analysis):
+        lines += ["", open(analysis, encoding="utf-8").read().rstrip()]
     lines.append("")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
