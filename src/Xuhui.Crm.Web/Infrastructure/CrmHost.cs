@@ -8,6 +8,7 @@ using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Features.Cases;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Imports;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Requests;
@@ -60,6 +61,7 @@ public static class CrmHost
         services.AddOperations(builder.Configuration);
         services.AddCrmMetrics(builder.Configuration);
         services.AddReminders(builder.Configuration);
+        services.AddImports();
         services.AddWebApp();
         return builder;
     }
@@ -114,6 +116,7 @@ public static class CrmHost
         api.MapRequestsApi();
         api.MapReminders();
         api.MapTargets();
+        api.MapImports();
         app.UseWebApp();
         return app;
     }

@@ -43,8 +43,14 @@ public static class FirmsApi
         return TypedResults.Ok(await search.SearchAsync(query, ct));
     }
 
-    public static async Task<Results<Ok<FirmDto>, ProblemHttpResult>> Get(long id, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
+    public static async Task<Results<Ok<FirmDto>, RedirectHttpResult, ProblemHttpResult>> Get(long id, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
+        // A firm merged into another answers with a permanent redirect to the survivor.
+        if (await Imports.FirmMergeApi.SurvivorAsync(db, id, ct) is { } survivor)
+        {
+            return TypedResults.Redirect($"/api/firms/{survivor}", permanent: true, preserveMethod: true);
+        }
+
         var firm = await db.Firms.AsNoTracking().Include(f => f.Financials).Include(f => f.CoOfficers)
             .FirstOrDefaultAsync(f => f.Id == id, ct);
         return firm is null

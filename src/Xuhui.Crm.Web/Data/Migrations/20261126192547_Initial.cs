@@ -94,6 +94,22 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportMappings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Columns = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportMappings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "IndicatorTargets",
                 columns: table => new
                 {
@@ -321,6 +337,40 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 260, nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Encoding = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    DryRun = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SkipErrors = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RowsRead = table.Column<int>(type: "INTEGER", nullable: false),
+                    Created = table.Column<int>(type: "INTEGER", nullable: false),
+                    Updated = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unchanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErrorRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    Duplicates = table.Column<int>(type: "INTEGER", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImportRuns_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ReminderStates",
                 columns: table => new
                 {
@@ -465,6 +515,36 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FirmMerges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FromFirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    IntoFirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FromName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FromCreditCode = table.Column<string>(type: "TEXT", maxLength: 18, nullable: true),
+                    ById = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirmMerges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FirmMerges_Firms_FromFirmId",
+                        column: x => x.FromFirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_FirmMerges_Firms_IntoFirmId",
+                        column: x => x.IntoFirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FirmOfficers",
                 columns: table => new
                 {
@@ -557,6 +637,33 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         name: "FK_Visits_Firms_FirmId",
                         column: x => x.FirmId,
                         principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportIssues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Row = table.Column<int>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Column = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Header = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreditCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportIssues", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImportIssues_ImportRuns_ImportRunId",
+                        column: x => x.ImportRunId,
+                        principalTable: "ImportRuns",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -872,6 +979,17 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FirmMerges_FromFirmId",
+                table: "FirmMerges",
+                column: "FromFirmId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FirmMerges_IntoFirmId",
+                table: "FirmMerges",
+                column: "IntoFirmId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FirmOfficers_UserId_FirmId",
                 table: "FirmOfficers",
                 columns: new[] { "UserId", "FirmId" });
@@ -926,6 +1044,27 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 name: "IX_FirmStatusChanges_FirmId_EffectiveOn",
                 table: "FirmStatusChanges",
                 columns: new[] { "FirmId", "EffectiveOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportIssues_ImportRunId_Row",
+                table: "ImportIssues",
+                columns: new[] { "ImportRunId", "Row" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportMappings_Name",
+                table: "ImportMappings",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRuns_StartedAt",
+                table: "ImportRuns",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRuns_UserId",
+                table: "ImportRuns",
+                column: "UserId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_IndicatorTargets_Code_Year",
@@ -1110,6 +1249,9 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 name: "FirmFinancials");
 
             migrationBuilder.DropTable(
+                name: "FirmMerges");
+
+            migrationBuilder.DropTable(
                 name: "FirmOfficers");
 
             migrationBuilder.DropTable(
@@ -1117,6 +1259,12 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "FirmStatusChanges");
+
+            migrationBuilder.DropTable(
+                name: "ImportIssues");
+
+            migrationBuilder.DropTable(
+                name: "ImportMappings");
 
             migrationBuilder.DropTable(
                 name: "IndicatorTargets");
@@ -1153,6 +1301,9 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "VisitOfficers");
+
+            migrationBuilder.DropTable(
+                name: "ImportRuns");
 
             migrationBuilder.DropTable(
                 name: "Requests");

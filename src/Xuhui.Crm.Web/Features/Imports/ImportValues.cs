@@ -1,0 +1,197 @@
+using System.Globalization;
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Reference;
+
+namespace Xuhui.Crm.Web.Features.Imports;
+
+/// <summary>Turns cell text into field values: dates in the usual Chinese forms, zone and industry names into codes.</summary>
+public sealed class ImportValues(ReferenceData reference)
+{
+    private static readonly string[] DateFormats =
+    [
+        "yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyy年M月d日", "yyyyMMdd", "yyyy-M-d H:mm:ss", "yyyy/M/d H:mm:ss", "yyyy/M/d H:mm", "yyyy-MM-ddTHH:mm:ss",
+    ];
+
+    private static readonly Dictionary<string, Ownership> Ownerships = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["内资民营"] = Ownership.DomesticPrivate, ["民营"] = Ownership.DomesticPrivate, ["内资"] = Ownership.DomesticPrivate, ["私营"] = Ownership.DomesticPrivate,
+        ["国有"] = Ownership.StateOwned, ["国企"] = Ownership.StateOwned, ["国有企业"] = Ownership.StateOwned,
+        ["外资"] = Ownership.ForeignInvested, ["外商投资"] = Ownership.ForeignInvested, ["外资企业"] = Ownership.ForeignInvested,
+        ["港澳台资"] = Ownership.HongKongMacaoTaiwan, ["港澳台"] = Ownership.HongKongMacaoTaiwan,
+    };
+
+    private static readonly Dictionary<string, FirmTier> Tiers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["重点"] = FirmTier.Key, ["重点企业"] = FirmTier.Key, ["是"] = FirmTier.Key, ["key"] = FirmTier.Key, ["y"] = FirmTier.Key, ["yes"] = FirmTier.Key,
+        ["一般"] = FirmTier.Regular, ["普通"] = FirmTier.Regular, ["否"] = FirmTier.Regular, ["regular"] = FirmTier.Regular, ["n"] = FirmTier.Regular, ["no"] = FirmTier.Regular,
+    };
+
+    private readonly Dictionary<(ImportField, string, string?), (object? Value, string? Error)> _memo = [];
+
+    /// <summary>
+    /// The value of <paramref name="field"/> for <paramref name="text"/> (already trimmed and non-empty), or an error
+    /// message. Reference lookups and dates repeat down a sheet: their answers are remembered (Unicode normalisation is the cost).
+    /// </summary>
+    public object? Convert(ImportField field, string text, string? program, out string? error)
+    {
+        if (field is ImportField.Zone or ImportField.Industry or ImportField.Ownership or ImportField.Tier or ImportField.Program
+            or ImportField.Stage or ImportField.EstablishedOn or ImportField.CertificateIssuedOn or ImportField.TechField)
+        {
+            var key = (field, text, field == ImportField.Stage ? program : null);
+            if (!_memo.TryGetValue(key, out var known))
+            {
+                known.Value = ConvertOnce(field, text, program, out known.Error);
+                if (_memo.Count < 100_000)
+                {
+                    _memo[key] = known;
+                }
+            }
+
+            error = known.Error;
+            return known.Value;
+        }
+
+        return ConvertOnce(field, text, program, out error);
+    }
+
+    private object? ConvertOnce(ImportField field, string text, string? program, out string? error)
+    {
+        error = null;
+        switch (field)
+        {
+            case ImportField.CreditCode:
+                return CreditCode.Normalize(text);
+            case ImportField.Name:
+            case ImportField.EnglishName:
+            case ImportField.Address:
+            case ImportField.ContactName:
+            case ImportField.ContactTitle:
+            case ImportField.ContactEmail:
+            case ImportField.CertificateNumber:
+                return Collapse(text);
+            case ImportField.ContactPhone:
+                return Collapse(text.Normalize(System.Text.NormalizationForm.FormKC));
+            case ImportField.TechField:
+                return text.Normalize(System.Text.NormalizationForm.FormKC).Trim();
+            case ImportField.EstablishedOn:
+            case ImportField.CertificateIssuedOn:
+                if (TryDate(text, out var date))
+                {
+                    return date;
+                }
+
+                error = $"无法识别的日期「{text}」，应如 2021-03-15 (unparsable date)";
+                return null;
+            case ImportField.Headcount:
+            case ImportField.RdHeadcount:
+            case ImportField.InventionPatents:
+            case ImportField.CoreIpCount:
+                var n = text.Normalize(System.Text.NormalizationForm.FormKC).Replace(",", string.Empty, StringComparison.Ordinal).Trim();
+                if (decimal.TryParse(n, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d) && d is >= int.MinValue and <= int.MaxValue)
+                {
+                    return (int)d;
+                }
+
+                error = $"应为整数，实际为「{text}」 (not a whole number)";
+                return null;
+            case ImportField.Zone:
+                var zone = Match(text, reference.File.Zones.Select(z => (z.Code, z.NameZh, z.NameEn)));
+                if (zone is null)
+                {
+                    error = $"未知功能区「{text}」，应为：{string.Join("、", reference.File.Zones.Select(z => z.NameZh))} (unknown zone)";
+                }
+
+                return zone;
+            case ImportField.Industry:
+                var industry = Match(text, reference.File.Industries.Select(i => (i.Code, i.NameZh, i.NameEn)));
+                if (industry is null)
+                {
+                    error = $"未知行业「{text}」，应为：{string.Join("、", reference.File.Industries.Select(i => i.NameZh))} (unknown industry)";
+                }
+
+                return industry;
+            case ImportField.Ownership:
+                if (Ownerships.TryGetValue(text, out var o) || Enum.TryParse(text, true, out o))
+                {
+                    return o;
+                }
+
+                error = $"未知企业性质「{text}」，应为：内资民营、国有、外资、港澳台资 (unknown ownership)";
+                return null;
+            case ImportField.Tier:
+                if (Tiers.TryGetValue(text, out var t))
+                {
+                    return t;
+                }
+
+                error = $"分级应为「重点」或「一般」，实际为「{text}」 (unknown tier)";
+                return null;
+            case ImportField.Program:
+                var p = Match(text, reference.Programs.Programs.Select(x => (x.Code, x.NameZh, x.NameEn)));
+                if (p is null)
+                {
+                    error = $"未知培育项目「{text}」，应为：{string.Join("、", reference.Programs.Programs.Select(x => x.NameZh))} (unknown programme)";
+                }
+
+                return p;
+            case ImportField.Stage:
+                var definition = reference.Programs.Find(program);
+                if (definition is null)
+                {
+                    error = "填写阶段时须同时填写培育项目 (a stage needs a programme)";
+                    return null;
+                }
+
+                var stage = Match(text, definition.Stages.Select(s => (s.Code, s.NameZh, s.NameEn)));
+                if (stage is null)
+                {
+                    error = $"「{definition.NameZh}」没有阶段「{text}」，应为：{string.Join("、", definition.Stages.Select(s => s.NameZh))} (unknown stage)";
+                }
+
+                return stage;
+            default:
+                return text;
+        }
+    }
+
+    public static bool TryDate(string text, out DateOnly date)
+    {
+        var t = text.Normalize(System.Text.NormalizationForm.FormKC).Trim();
+        if (DateTime.TryParseExact(t, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt))
+        {
+            date = DateOnly.FromDateTime(dt);
+            return date.Year is >= 1800 and <= 2200;
+        }
+
+        // A date cell without a date format arrives as its serial number.
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466 && t.Length <= 12)
+        {
+            date = DateOnly.FromDateTime(DateTime.FromOADate(serial));
+            return date.Year is >= 1800 and <= 2200;
+        }
+
+        date = default;
+        return false;
+    }
+
+    /// <summary>Code, Chinese or English name (normalised: full-width, spaces, case), or a Chinese name's unique prefix.</summary>
+    private static string? Match(string text, IEnumerable<(string Code, string NameZh, string NameEn)> options)
+    {
+        var key = SearchText.Normalize(text);
+        var list = options.ToList();
+        var exact = list.FirstOrDefault(o => SearchText.Normalize(o.Code) == key || SearchText.Normalize(o.NameZh) == key || SearchText.Normalize(o.NameEn) == key);
+        if (exact.Code is not null)
+        {
+            return exact.Code;
+        }
+
+        var prefixed = list.Where(o => key.Length >= 2 && SearchText.Normalize(o.NameZh).StartsWith(key, StringComparison.Ordinal)).ToList();
+        return prefixed.Count == 1 ? prefixed[0].Code : null;
+    }
+
+    private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    internal static ProgramDefinition? Program(ReferenceData reference, string? code) => reference.Programs.Find(code);
+}

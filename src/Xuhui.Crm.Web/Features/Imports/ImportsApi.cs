@@ -1,0 +1,222 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Infrastructure;
+
+namespace Xuhui.Crm.Web.Features.Imports;
+
+public sealed record MappingRequest(Dictionary<string, string>? Columns);
+
+public static class ImportsApi
+{
+    /// <summary>Uploads up to 200 MB: a district's 100,000-row CSV is about 20 MB.</summary>
+    public const long MaxUpload = 200L * 1024 * 1024;
+
+    /// <summary>Maps imports, saved mappings, firm merges and exports; the one line in CrmHost.</summary>
+    public static RouteGroupBuilder MapImports(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Manager);
+        group.MapPost("/", Import).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUpload), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUpload });
+        group.MapGet("/", History);
+        group.MapGet("/{id:long}", Get);
+        group.MapGet("/{id:long}/report", Report);
+        group.MapGet("/mappings", Mappings);
+        group.MapPut("/mappings/{name}", SaveMapping);
+        group.MapDelete("/mappings/{name}", DeleteMapping);
+        api.MapFirmMerge();
+        api.MapExports();
+        return api;
+    }
+
+    public static async Task<Results<Ok<ImportReport>, UnprocessableEntity<ImportReport>, ValidationProblem, ProblemHttpResult>> Import(
+        HttpRequest http,
+        bool? dryRun,
+        bool? skipErrors,
+        ClaimsPrincipal user,
+        CrmDbContext db,
+        ImportService imports,
+        CancellationToken ct)
+    {
+        if (!http.HasFormContentType)
+        {
+            return Problems.Field("file", "请以 multipart/form-data 上传文件 (upload the file as multipart/form-data)");
+        }
+
+        var form = await http.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
+        if (file is null || file.Length == 0)
+        {
+            return Problems.Field("file", "请选择要导入的 .xlsx 或 CSV 文件 (a non-empty file is required)");
+        }
+
+        var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
+        var mappingName = form["mappingName"].ToString().Trim();
+        if (mappingName.Length > 0)
+        {
+            var saved = await db.ImportMappings.AsNoTracking().FirstOrDefaultAsync(m => m.Name == mappingName, ct);
+            if (saved is null)
+            {
+                return Problems.Field("mappingName", $"没有名为「{mappingName}」的列映射 (no saved mapping of that name)");
+            }
+
+            foreach (var (k, v) in saved.Columns)
+            {
+                mapping[k] = v;
+            }
+        }
+
+        var explicitMapping = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (form["mapping"].ToString() is { Length: > 0 } json)
+        {
+            var errors = ParseMapping(json, explicitMapping);
+            if (errors is not null)
+            {
+                return Problems.Field("mapping", errors);
+            }
+        }
+
+        foreach (var (k, v) in explicitMapping)
+        {
+            mapping[k] = v;
+        }
+
+        var saveAs = form["saveMappingAs"].ToString().Trim();
+        if (saveAs.Length > 0)
+        {
+            if (saveAs.Length > 100)
+            {
+                return Problems.Field("saveMappingAs", "名称不超过100字 (at most 100 characters)");
+            }
+
+            await UpsertMappingAsync(db, saveAs, mapping, user.UserId(), ct);
+        }
+
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            var report = await imports.RunAsync(stream, new ImportRequest(Path.GetFileName(file.FileName), dryRun ?? false, skipErrors ?? false, mapping), user.UserId(), ct);
+            return report.Status == ImportRunDto.Json(ImportStatus.Refused) ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report);
+        }
+        catch (ImportRejectedException e)
+        {
+            return Problems.Field("file", e.Message);
+        }
+        catch (ImportConflictException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+    }
+
+    private static string? ParseMapping(string json, Dictionary<string, string> into)
+    {
+        Dictionary<string, string>? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize<Dictionary<string, string>>(json);
+        }
+        catch (JsonException)
+        {
+            return "应为 JSON 对象：{\"表头或列字母\": \"字段名或 ignore\"} (a JSON object of header → field or ignore)";
+        }
+
+        foreach (var (header, target) in parsed ?? [])
+        {
+            if (!ImportFields.TryParseTarget(target, out _))
+            {
+                return $"「{header}」的目标「{target}」无效，应为 ignore 或：{string.Join(", ", Enum.GetValues<ImportField>().Select(ImportFields.Camel))}";
+            }
+
+            into[header] = target;
+        }
+
+        return null;
+    }
+
+    private static async Task UpsertMappingAsync(CrmDbContext db, string name, Dictionary<string, string> columns, long userId, CancellationToken ct)
+    {
+        var mapping = await db.ImportMappings.FirstOrDefaultAsync(m => m.Name == name, ct);
+        if (mapping is null)
+        {
+            mapping = new ImportMapping { Name = name };
+            db.ImportMappings.Add(mapping);
+        }
+
+        mapping.Columns = new Dictionary<string, string>(columns);
+        mapping.UpdatedById = userId;
+        mapping.UpdatedAt = db.Clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    public static async Task<Ok<List<ImportRunDto>>> History(int? limit, CrmDbContext db, CancellationToken ct)
+    {
+        var take = Math.Clamp(limit ?? 50, 1, 500);
+        var runs = await db.ImportRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(take)
+            .Select(r => new { Run = r, UserName = db.Users.Where(u => u.Id == r.UserId).Select(u => u.DisplayName).FirstOrDefault() })
+            .ToListAsync(ct);
+        return TypedResults.Ok(runs.Select(r => ImportRunDto.From(r.Run, r.UserName)).ToList());
+    }
+
+    public static async Task<Results<Ok<ImportRunDto>, ProblemHttpResult>> Get(long id, CrmDbContext db, CancellationToken ct)
+    {
+        var run = await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (run is null)
+        {
+            return Problems.NotFound($"导入 {id} 不存在 (import not found)");
+        }
+
+        var name = await db.Users.Where(u => u.Id == run.UserId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        return TypedResults.Ok(ImportRunDto.From(run, name));
+    }
+
+    /// <summary>The error report: every error and possible-duplicate row with column and reason, as XLSX or CSV.</summary>
+    public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Report(long id, string? format, HttpContext http, CrmDbContext db, CancellationToken ct)
+    {
+        if (!SheetExport.TryFormat(format, out var kind))
+        {
+            return Problems.Field("format", "取值应为 xlsx 或 csv (one of: xlsx, csv)");
+        }
+
+        if (!await db.ImportRuns.AnyAsync(r => r.Id == id, ct))
+        {
+            return Problems.NotFound($"导入 {id} 不存在 (import not found)");
+        }
+
+        var issues = db.ImportIssues.AsNoTracking().Where(i => i.ImportRunId == id).OrderBy(i => i.Row).ThenBy(i => i.Id)
+            .Select(i => new object?[] { i.Row, OutcomeName(i.Outcome), i.Column, i.Header, i.Message, i.CreditCode, i.Name, i.FirmId });
+        await SheetExport.WriteAsync(http, kind, $"import-{id}-errors", ["行号", "结果", "列", "表头", "原因", "统一社会信用代码", "企业名称", "企业ID"], issues, ct);
+        return TypedResults.Empty;
+    }
+
+    private static string OutcomeName(string outcome) => outcome == Outcomes.Error ? "错误" : outcome == Outcomes.PossibleDuplicate ? "可能重复" : outcome;
+
+    public static async Task<Ok<List<ImportMappingDto>>> Mappings(CrmDbContext db, CancellationToken ct) =>
+        TypedResults.Ok((await db.ImportMappings.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct))
+            .Select(m => new ImportMappingDto(m.Name, m.Columns, m.UpdatedAt)).ToList());
+
+    public static async Task<Results<Ok<ImportMappingDto>, ValidationProblem>> SaveMapping(string name, MappingRequest request, ClaimsPrincipal user, CrmDbContext db, CancellationToken ct)
+    {
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        var error = ParseMapping(JsonSerializer.Serialize(request.Columns ?? []), columns);
+        if (error is not null)
+        {
+            return Problems.Field("columns", error);
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            return Problems.Field("name", "名称必填，不超过100字 (required, at most 100 characters)");
+        }
+
+        await UpsertMappingAsync(db, name.Trim(), columns, user.UserId(), ct);
+        return TypedResults.Ok(new ImportMappingDto(name.Trim(), columns, db.Clock.GetUtcNow().UtcDateTime));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteMapping(string name, CrmDbContext db, CancellationToken ct) =>
+        await db.ImportMappings.Where(m => m.Name == name).ExecuteDeleteAsync(ct) > 0
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"没有名为「{name}」的列映射 (mapping not found)");
+}

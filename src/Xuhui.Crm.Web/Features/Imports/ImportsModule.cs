@@ -1,0 +1,10 @@
+namespace Xuhui.Crm.Web.Features.Imports;
+
+public static class ImportsModule
+{
+    public static IServiceCollection AddImports(this IServiceCollection services)
+    {
+        services.AddScoped<ImportService>();
+        return services;
+    }
+}

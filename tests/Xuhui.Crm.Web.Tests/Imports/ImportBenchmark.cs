@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using MiniExcelLibs;
+using Xunit.Abstractions;
+using Xuhui.Crm.Web.Tests.Infrastructure;
+
+namespace Xuhui.Crm.Web.Tests.Imports;
+
+/// <summary>
+/// A benchmark, not a test (tests/run.sh leaves the Benchmark category out). Run it with
+/// <c>dotnet test tests/Xuhui.Crm.Web.Tests -c Release --filter "Category=Benchmark&amp;FullyQualifiedName~ImportBenchmark" --logger "console;verbosity=detailed"</c>.
+/// Targets: 50,000-row XLSX dry run under 10 s, commit under 15 s, memory under 500 MB, export of 50,000 firms under 5 s;
+/// an officer saving a firm during the commit is measured too.
+/// </summary>
+[Trait("Category", "Benchmark")]
+public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output) : IClassFixture<CrmFactory>
+{
+    private const int Rows = 50_000;
+
+    [Fact]
+    public async Task Fifty_thousand_rows_in_and_out()
+    {
+        using var admin = await factory.AdminAsync();
+        var (officerUser, officer) = await factory.UserAndClientAsync("officer");
+        var probe = await officer.CreateFirmAsync(TestData.Firm("上海延迟探针有限公司", ImportFiles.Code()));
+
+        var xlsx = Workbook(address: "漕宝路");
+        output.WriteLine($"workbook: {xlsx.Length / 1024} KiB, {Rows} rows");
+
+        var (dry, dryTime, dryCpu) = await TimeAsync(() => admin.UploadAsync(xlsx, "bench.xlsx", "?dryRun=true"));
+        Assert.Equal(Rows, (await dry.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
+        output.WriteLine($"dry run (create): {dryTime.TotalSeconds:F1} s wall, {dryCpu.TotalSeconds:F1} s CPU");
+
+        var latencies = new List<double>();
+        using var stop = new CancellationTokenSource();
+        var saver = Task.Run(() => SaveLoopAsync(officer, probe.Id(), latencies, stop.Token));
+        var (commit, commitTime, commitCpu) = await TimeAsync(() => admin.UploadAsync(xlsx, "bench.xlsx"));
+        await stop.CancelAsync();
+        await saver;
+        Assert.Equal(Rows, (await commit.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
+        output.WriteLine($"commit (50,000 creates): {commitTime.TotalSeconds:F1} s wall, {commitCpu.TotalSeconds:F1} s CPU, {Rows / commitTime.TotalSeconds:F0} rows/s; write lock held {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F1} s");
+        latencies.Sort();
+        output.WriteLine($"officer saves during the commit: {latencies.Count}, median {Pct(latencies, 0.5):F0} ms, p95 {Pct(latencies, 0.95):F0} ms, max {latencies.LastOrDefault():F0} ms");
+
+        var (again, againTime, _) = await TimeAsync(() => admin.UploadAsync(xlsx, "bench.xlsx"));
+        Assert.Equal(Rows, (await again.ExpectAsync(HttpStatusCode.OK))!["counts"]!["unchanged"]!.GetValue<int>());
+        output.WriteLine($"re-import (all unchanged): {againTime.TotalSeconds:F1} s wall");
+
+        var edited = Workbook(address: "钦州路");
+        var (update, updateTime, updateCpu) = await TimeAsync(() => admin.UploadAsync(edited, "bench.xlsx"));
+        Assert.Equal(Rows, (await update.ExpectAsync(HttpStatusCode.OK))!["counts"]!["update"]!.GetValue<int>());
+        output.WriteLine($"commit (50,000 updates of one field): {updateTime.TotalSeconds:F1} s wall, {updateCpu.TotalSeconds:F1} s CPU; write lock held {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F1} s");
+
+        foreach (var format in new[] { "csv", "xlsx" })
+        {
+            var (export, exportTime, exportCpu) = await TimeAsync(() => admin.GetAsync($"/api/exports/firms?format={format}"));
+            var bytes = await export.Content.ReadAsByteArrayAsync();
+            output.WriteLine($"export of {Rows + 1} firms as {format}: {exportTime.TotalSeconds:F1} s wall, {exportCpu.TotalSeconds:F1} s CPU, {bytes.Length / 1024} KiB");
+        }
+
+        using var process = Process.GetCurrentProcess();
+        output.WriteLine($"peak working set of the test process (host, client and files): {process.PeakWorkingSet64 / 1024 / 1024} MB");
+        _ = officerUser;
+    }
+
+    private static byte[] Workbook(string address)
+    {
+        var zones = new[] { "漕河泾开发区增长极", "徐汇滨江增长极", "徐家汇-衡复-枫林创新核" };
+        var industries = new[] { "人工智能", "生命健康", "集成电路", "其他" };
+        var rows = Enumerable.Range(0, Rows).Select(i => new Dictionary<string, object?>
+        {
+            ["企业名称"] = $"上海基准{i}科技有限公司",
+            ["统一社会信用代码"] = ImportFiles.Code(i),
+            ["注册地址"] = $"{address}{i}号",
+            ["成立日期"] = new DateTime(2010, 1, 1).AddDays(i % 4000),
+            ["所属街道/园区"] = zones[i % zones.Length],
+            ["行业"] = industries[i % industries.Length],
+            ["职工总数"] = 10 + (i % 500),
+            ["联系人"] = $"联系人{i}",
+            ["联系电话"] = $"139{i:D8}",
+        });
+        using var ms = new MemoryStream();
+        MiniExcel.SaveAs(ms, rows);
+        return ms.ToArray();
+    }
+
+    private static async Task SaveLoopAsync(HttpClient officer, long firmId, List<double> latencies, CancellationToken ct)
+    {
+        var n = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var firm = await officer.GetJsonAsync($"/api/firms/{firmId}");
+            var body = firm.Editable();
+            body["address"] = $"探针路{++n}号";
+            var watch = Stopwatch.StartNew();
+            using var response = await officer.PutAsJsonAsync($"/api/firms/{firmId}", body, CancellationToken.None);
+            watch.Stop();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            lock (latencies)
+            {
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            try
+            {
+                await Task.Delay(100, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+
+    private static async Task<(HttpResponseMessage Response, TimeSpan Wall, TimeSpan Cpu)> TimeAsync(Func<Task<HttpResponseMessage>> call)
+    {
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var response = await call();
+        watch.Stop();
+        process.Refresh();
+        return (response, watch.Elapsed, process.TotalProcessorTime - cpu);
+    }
+}
