@@ -11,7 +11,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126194003_CaseListIndex")]
+    [Migration("20261126194511_CaseListIndex")]
     partial class CaseListIndex
     {
         /// <inheritdoc />
@@ -1152,6 +1152,190 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("CalendarDays");
                 });
 
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromCreditCode")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FromFirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IntoFirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromFirmId")
+                        .IsUnique();
+
+                    b.HasIndex("IntoFirmId");
+
+                    b.ToTable("FirmMerges");
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Column")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreditCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Header")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ImportRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportRunId", "Row");
+
+                    b.ToTable("ImportIssues");
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportMapping", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ImportMappings");
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Duplicates")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Encoding")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ErrorRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowsRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SkipErrors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ImportRuns");
+                });
+
             modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.AppSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -1535,6 +1719,39 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .WithMany()
                         .HasForeignKey("FirmId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+                {
+                    b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
+                        .WithMany()
+                        .HasForeignKey("FromFirmId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
+                        .WithMany()
+                        .HasForeignKey("IntoFirmId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportIssue", b =>
+                {
+                    b.HasOne("Xuhui.Crm.Web.Features.Imports.ImportRun", null)
+                        .WithMany()
+                        .HasForeignKey("ImportRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportRun", b =>
+                {
+                    b.HasOne("Xuhui.Crm.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
