@@ -90,7 +90,6 @@ var targets = await timer.MeasureAsync(async () =>
     return JsonSerializer.SerializeToUtf8Bytes(figures, json).Length;
 });
 Row("targets", targets, null, $"as of {today:yyyy-MM-dd}");
-Row("import-50k", Timings.None, null, "not on main yet (import branch)");
 
 foreach (var row in rows)
 {

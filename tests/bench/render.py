@@ -23,7 +23,8 @@ NAMES = {
     "digest": "daily digest composition (all officers)",
     "monthly-report": "monthly report (JSON)",
     "targets": "targets",
-    "import-50k": "import of 50,000 rows",
+    "import-50k-dry": "import of 50,000 rows (XLSX), dry run",
+    "import-50k": "import of 50,000 rows (XLSX), commit",
 }
 
 
