@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
@@ -32,9 +31,7 @@ public static class CrmHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
-        services.AddSingleton<SqlitePragmas>();
-        services.AddDbContext<CrmDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString)
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+        services.AddCrmDatabase();
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);
