@@ -22,12 +22,16 @@ SUITES=(
   "tests/Xuhui.Crm.E2E.Tests|UTC|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:chromium=chromium|sqlite"
 )
 
+# The benchmark's smoke size (tests/bench/run.sh --smoke: 500 firms, 1 s of wrk per endpoint) keeps the generator and
+# the bench script from rotting; it needs wrk and taskset.
+BENCH_NEEDS="bin:wrk=wrk bin:taskset=util-linux bin:python3=python3"
+
 log() { printf '==> %s\n' "$*"; }
 
 install_missing() {
   local -a missing=()
   local suite needs need what pkg
-  for suite in "${SUITES[@]}"; do
+  for suite in "${SUITES[@]}" "bench||$BENCH_NEEDS"; do
     IFS='|' read -r _ _ needs _ <<<"$suite"
     for need in $needs; do
       what=${need%%=*}
@@ -160,6 +164,22 @@ for suite in "${SUITES[@]}"; do
     total_failed=$((total_failed + failed))
   done
 done
+
+log "bench smoke"
+suite_start=$(date +%s.%N)
+rc=0
+tests/bench/run.sh --smoke --no-build --configuration "$CONFIGURATION" > "$RESULTS/bench-smoke.log" 2>&1 || rc=$?
+seconds=$(awk -v s="$suite_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+if ((rc == 0)); then
+  line="bench smoke (tests/bench/run.sh --smoke): 1 passed, 0 failed in ${seconds}s"
+  total_passed=$((total_passed + 1))
+else
+  tail -n 30 "$RESULTS/bench-smoke.log"
+  line="bench smoke (tests/bench/run.sh --smoke): 0 passed, 1 failed in ${seconds}s (log: $RESULTS/bench-smoke.log)"
+  total_failed=$((total_failed + 1))
+fi
+echo "$line"
+summary+=("$line")
 
 echo
 printf '%s\n' "${summary[@]}"
