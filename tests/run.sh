@@ -10,12 +10,16 @@ CONFIGURATION=${CONFIGURATION:-Debug}
 RESULTS="$ROOT/artifacts/test-results"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# One line per suite: project | time zones | needs. A need is "bin:NAME=debian-package" (a command on PATH) or
-# "file:PATH=debian-package"; later suites (browser, PostgreSQL) add e.g. bin:chromium=chromium, bin:pg_ctl=postgresql.
+# One line per suite: project | time zones | needs | database. A need is "bin:NAME=debian-package" (a command on PATH),
+# "file:PATH=debian-package" or "glob:PATTERN=debian-package" (a path pattern, e.g. a versioned directory).
+# The database is sqlite (the default; PostgreSQL-only tests are filtered out) or postgres: a throwaway PostgreSQL
+# cluster is started for the run (once, on a free loopback port, in a temporary directory) and the suite runs with
+# XUHUI_TEST_PROVIDER=Postgres, without the tests marked Provider=SqliteOnly.
 SUITES=(
-  "tests/Xuhui.Crm.Domain.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata"
-  "tests/Xuhui.Crm.Web.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:sqlite3=sqlite3"
-  "tests/Xuhui.Crm.E2E.Tests|UTC|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:chromium=chromium"
+  "tests/Xuhui.Crm.Domain.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata|sqlite"
+  "tests/Xuhui.Crm.Web.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:sqlite3=sqlite3|sqlite"
+  "tests/Xuhui.Crm.Web.Tests|UTC|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata glob:/usr/lib/postgresql/*/bin/pg_ctl=postgresql|postgres"
+  "tests/Xuhui.Crm.E2E.Tests|UTC|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:chromium=chromium|sqlite"
 )
 
 # The benchmark's smoke size (tests/bench/run.sh --smoke: 500 firms, 1 s of wrk per endpoint) keeps the generator and
@@ -28,13 +32,14 @@ install_missing() {
   local -a missing=()
   local suite needs need what pkg
   for suite in "${SUITES[@]}" "bench||$BENCH_NEEDS"; do
-    IFS='|' read -r _ _ needs <<<"$suite"
+    IFS='|' read -r _ _ needs _ <<<"$suite"
     for need in $needs; do
       what=${need%%=*}
       pkg=${need#*=}
       case $what in
         bin:*) command -v "${what#bin:}" >/dev/null 2>&1 && continue ;;
         file:*) [[ -e ${what#file:} ]] && continue ;;
+        glob:*) compgen -G "${what#glob:}" >/dev/null && continue ;;
         *) echo "tests/run.sh: unknown need '$need'" >&2; exit 2 ;;
       esac
       [[ " ${missing[*]} " == *" $pkg "* ]] || missing+=("$pkg")
@@ -67,6 +72,41 @@ trx_counts() {
   echo "${total:-0} ${passed:-0} $((${failed:-0} + ${errors:-0} + ${timeouts:-0} + ${aborted:-0})) ${notexecuted:-0}"
 }
 
+# The throwaway PostgreSQL cluster. initdb and postgres refuse to run as root (CI is root): as root they run as the
+# "postgres" user the Debian package creates. fsync is off: nothing in this cluster outlives the run.
+PG_DIR=""
+PG_BIN=""
+as_postgres() {
+  if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_start() {
+  [[ -n $PG_DIR ]] && return 0
+  PG_BIN=$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n 1)
+  [[ -x $PG_BIN/pg_ctl ]] || { echo "tests/run.sh: no PostgreSQL under /usr/lib/postgresql" >&2; exit 2; }
+  PG_DIR=$(mktemp -d /tmp/xuhui-pg.XXXXXX)
+  trap pg_stop EXIT
+  if ((EUID == 0)); then chown postgres: "$PG_DIR"; fi
+  local port
+  for port in $(shuf -i 40000-59999 -n 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port in $PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
+    { cat "$PG_DIR/initdb.log" >&2; exit 2; }
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$PG_DIR/server.log" >&2; exit 2; }
+  export XUHUI_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Include Error Detail=true"
+}
+
+pg_stop() {
+  [[ -n $PG_DIR ]] || return 0
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=""
+}
+
 command -v dotnet >/dev/null 2>&1 || { echo "tests/run.sh: the .NET SDK (see global.json) is not installed" >&2; exit 2; }
 install_missing
 
@@ -83,20 +123,29 @@ total_passed=0
 total_failed=0
 summary=()
 for suite in "${SUITES[@]}"; do
-  IFS='|' read -r project zones _ <<<"$suite"
+  IFS='|' read -r project zones _ database <<<"$suite"
   name=$(basename "$project")
+  filter="Category!=Benchmark&Provider!=PostgresOnly"
+  provider=""
+  suffix=""
+  if [[ $database == postgres ]]; then
+    pg_start
+    filter="Category!=Benchmark&Provider!=SqliteOnly"
+    provider=Postgres
+    suffix=" PostgreSQL"
+  fi
   first_zone=${zones%% *}
   for zone in $zones; do
-    label="$name [TZ=$zone]"
-    # Benchmarks never run here; the crash test (real clock, child processes) runs in the first zone only.
-    filter="Category!=Benchmark"
-    [[ $zone == "$first_zone" ]] || filter+="&Category!=Crash"
-    dir="$RESULTS/$name-${zone//\//-}"
+    label="$name$suffix [TZ=$zone]"
+    # The crash test (real clock, child processes) runs in the first zone only.
+    zone_filter=$filter
+    [[ $zone == "$first_zone" ]] || zone_filter+="&Category!=Crash"
+    dir="$RESULTS/$name${suffix:+-postgres}-${zone//\//-}"
     log "$label"
     suite_start=$(date +%s.%N)
     rc=0
-    TZ=$zone dotnet test "$project" --no-build --no-restore -c "$CONFIGURATION" \
-      --filter "$filter" --results-directory "$dir" --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" || rc=$?
+    TZ=$zone XUHUI_TEST_PROVIDER=$provider dotnet test "$project" --no-build --no-restore -c "$CONFIGURATION" \
+      --filter "$zone_filter" --results-directory "$dir" --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" || rc=$?
     seconds=$(awk -v s="$suite_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
     if [[ -f $dir/results.trx ]]; then
       read -r total passed failed skipped <<<"$(trx_counts "$dir/results.trx")"

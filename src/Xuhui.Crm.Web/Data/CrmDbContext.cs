@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
@@ -7,7 +9,7 @@ using Xuhui.Crm.Domain.Visits;
 
 namespace Xuhui.Crm.Web.Data;
 
-public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options, TimeProvider? clock = null) : DbContext(options)
+public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options, TimeProvider? clock = null) : DbContext(options), IDataProtectionKeyContext
 {
     public TimeProvider Clock { get; set; } = clock ?? TimeProvider.System;
 
@@ -27,6 +29,13 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options,
     public DbSet<User> Users => Set<User>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>The data-protection key ring (cookies, antiforgery): in the database, so every instance reads the same keys.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>However the options were built (host, commands, tests), migrations come from the provider's own set.</summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);

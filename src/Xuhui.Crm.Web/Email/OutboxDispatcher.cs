@@ -67,8 +67,17 @@ public sealed class OutboxDispatcher(
             await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
         }
 
-        // Under the gate nothing in this process is sending, so a "sending" row was left by a process that died.
-        var interrupted = await db.Outbox.Where(m => m.Status == OutboxStatus.Sending)
+        // Under the gate nothing in this process is sending, so on SQLite (one process) a "sending" row was left by a
+        // process that died. On PostgreSQL another instance may be sending it right now: only a claim older than the
+        // lease (longer than any one send can take) belongs to a dead instance.
+        var recoverable = db.Outbox.Where(m => m.Status == OutboxStatus.Sending);
+        if (!db.Database.IsSqlite())
+        {
+            var staleBefore = Now() - o.SendingLease;
+            recoverable = recoverable.Where(m => m.LastAttemptAt == null || m.LastAttemptAt < staleBefore);
+        }
+
+        var interrupted = await recoverable
             .ExecuteUpdateAsync(
                 s => s.SetProperty(m => m.Status, OutboxStatus.Pending)
                     .SetProperty(m => m.InterruptedSends, m => m.InterruptedSends + 1)
@@ -111,6 +120,8 @@ public sealed class OutboxDispatcher(
                     }
                 }
 
+                // The claim is conditional: when instances race for a message, the database lets exactly one UPDATE
+                // match (PostgreSQL re-checks the WHERE after waiting on the row lock); the others see 0 and move on.
                 var claimed = await db.Outbox.Where(m => m.Id == id && m.Status == OutboxStatus.Pending)
                     .ExecuteUpdateAsync(
                         s => s.SetProperty(m => m.Status, OutboxStatus.Sending)

@@ -44,6 +44,15 @@ public sealed class SmtpOptions
 
     public bool UsesFiles => string.IsNullOrWhiteSpace(Host);
 
+    /// <summary>Overrides <see cref="SendingLease"/>, in seconds; keep it longer than any one send can take.</summary>
+    public int? SendingLeaseSeconds { get; set; }
+
+    /// <summary>
+    /// With several instances (PostgreSQL), a message "sending" for longer than this was claimed by an instance that
+    /// died, and is sent again. By default two SMTP timeouts (the send itself, and connecting before it) and a minute to spare.
+    /// </summary>
+    public TimeSpan SendingLease => TimeSpan.FromSeconds(SendingLeaseSeconds ?? ((2 * TimeoutSeconds) + 60));
+
     public TimeSpan Backoff(int attempts)
     {
         var exponent = Math.Clamp(attempts - 1, 0, 20);

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
@@ -32,13 +31,7 @@ public static class CrmHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
-        services.AddSingleton<SqlitePragmas>();
-        // The options are built once (they depend on singletons only): built per request, EF re-hashed every option
-        // extension to find its internal service provider on each one (issue 8 profile).
-        services.AddDbContext<CrmDbContext>(
-            (sp, o) => o.UseSqlite(sp.GetRequiredService<DataPaths>().ConnectionString).AddInterceptors(sp.GetRequiredService<SqlitePragmas>()),
-            contextLifetime: ServiceLifetime.Scoped,
-            optionsLifetime: ServiceLifetime.Singleton);
+        services.AddCrmDatabase();
         services.AddScoped<FirmSearch>();
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);

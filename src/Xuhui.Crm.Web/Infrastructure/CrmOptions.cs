@@ -18,9 +18,18 @@ public sealed class CrmOptions
     public string? SeedDirectory { get; set; }
 }
 
+/// <summary>Which database server holds the data: the embedded SQLite file (one instance) or PostgreSQL (several).</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
 public sealed class DatabaseOptions
 {
-    /// <summary>Full connection string; when empty, crm.db in the data directory.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Full connection string; when empty, crm.db in the data directory (SQLite only: PostgreSQL needs one).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Apply migrations on start (the embedded mode); turn off where a DBA applies them.</summary>

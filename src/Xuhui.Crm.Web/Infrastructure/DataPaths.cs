@@ -11,5 +11,11 @@ public sealed class DataPaths(IOptions<CrmOptions> options, IHostEnvironment env
 
     public string DatabaseFile => Path.Combine(DataDirectory, "crm.db");
 
-    public string ConnectionString => options.Value.Database.ConnectionString is { Length: > 0 } cs ? cs : $"Data Source={DatabaseFile}";
+    public DatabaseProvider Provider => options.Value.Database.Provider;
+
+    public bool IsSqlite => Provider == DatabaseProvider.Sqlite;
+
+    public string ConnectionString => options.Value.Database.ConnectionString is { Length: > 0 } cs ? cs
+        : IsSqlite ? $"Data Source={DatabaseFile}"
+        : throw new InvalidOperationException("Crm:Database:Provider is Postgres but Crm:Database:ConnectionString is empty");
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Quartz;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Features.Reminders;
@@ -19,26 +20,53 @@ public sealed class JobsOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// The scheduler's name, which keys its rows in quartz.db. When empty it is derived from the data directory, so two
-    /// hosts in one process (tests) never share a scheduler while one host on the same files always finds its triggers.
+    /// The scheduler's name, which keys its rows in the Quartz tables. When empty it is derived from where the data is —
+    /// the data directory on SQLite, server and database on PostgreSQL — so two hosts in one process (tests) never share
+    /// a scheduler, one host on the same files always finds its triggers, and every instance on one PostgreSQL database
+    /// joins the same cluster.
     /// </summary>
     public string? SchedulerName { get; set; }
+
+    /// <summary>PostgreSQL only: how often each instance checks in with the cluster, in seconds.</summary>
+    public int ClusterCheckinSeconds { get; set; } = 15;
+
+    /// <summary>PostgreSQL only: how long past a missed check-in before another instance takes over its jobs, in seconds.</summary>
+    public int ClusterCheckinMisfireSeconds { get; set; } = 30;
 }
 
 public static class JobsSetup
 {
-    public static IServiceCollection AddCrmJobs(this IServiceCollection services)
+    /// <summary>The store is chosen at registration, from the configuration the host was built with.</summary>
+    public static IServiceCollection AddCrmJobs(this IServiceCollection services, IConfiguration configuration)
     {
+        var postgres = configuration.GetValue<DatabaseProvider>($"{CrmOptions.Section}:Database:Provider") == DatabaseProvider.Postgres;
+        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         services.AddOptions<QuartzSchedulerOptions>()
             .Configure<IOptions<JobsOptions>, DataPaths>((o, jobs, paths) => o.InstanceName = SchedulerName(jobs.Value, paths));
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
             {
-                // Its own file beside crm.db: Quartz's tables never mix with the migrated schema. Created on first
-                // start (only ever creates, never drops); SQLite rules out clustering, which a single node does not need.
-                store.UseSqlite(ds => ds.DataSourceFactory = sp =>
-                    SqliteFactory.Instance.CreateDataSource($"Data Source={QuartzDatabase(sp.GetRequiredService<DataPaths>())};Pooling=True"));
+                if (postgres)
+                {
+                    // The qrtz_ tables in the CRM's database, created on first start when absent (Quartz only ever
+                    // creates, never alters or drops). Clustered: every instance runs the scheduler, the database
+                    // row locks let one of them fire each trigger, and a dead instance's jobs are taken over.
+                    store.UsePostgres(ds => ds.DataSourceFactory = sp => NpgsqlDataSource.Create(sp.GetRequiredService<DataPaths>().ConnectionString));
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(options.ClusterCheckinSeconds);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(options.ClusterCheckinMisfireSeconds);
+                    });
+                }
+                else
+                {
+                    // Its own file beside crm.db: Quartz's tables never mix with the migrated schema. Created on first
+                    // start (only ever creates, never drops); SQLite rules out clustering, which a single node does not need.
+                    store.UseSqlite(ds => ds.DataSourceFactory = sp =>
+                        SqliteFactory.Instance.CreateDataSource($"Data Source={QuartzDatabase(sp.GetRequiredService<DataPaths>())};Pooling=True"));
+                }
+
                 store.ProvisionSchema();
                 store.UseSystemTextJsonSerializer();
             });
@@ -55,7 +83,18 @@ public static class JobsSetup
     public static string SchedulerName(JobsOptions jobs, DataPaths paths) =>
         jobs.SchedulerName is { Length: > 0 } name
             ? name
-            : "xuhui-crm-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(paths.DataDirectory)))[..8];
+            : "xuhui-crm-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(WhereTheDataIs(paths))))[..8];
+
+    private static string WhereTheDataIs(DataPaths paths)
+    {
+        if (paths.IsSqlite)
+        {
+            return paths.DataDirectory;
+        }
+
+        var cs = new NpgsqlConnectionStringBuilder(paths.ConnectionString);
+        return $"{cs.Host}:{cs.Port}/{cs.Database}";
+    }
 
     public static string DigestCron(RemindersOptions o) => $"0 {o.DigestTimeOfDay.Minute} {o.DigestTimeOfDay.Hour} * * ?";
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Xuhui.Crm.Domain.Auditing;
@@ -18,24 +17,28 @@ public sealed record SyntheticSummary(IReadOnlyDictionary<string, long> Rows, Ti
 /// <summary>
 /// Writes synthetic data with raw ADO.NET: one transaction, one prepared INSERT per table, values converted by the
 /// EF model's own value converters (enums as names, money as fen, UTC instants, JSON lists), so the rows read
-/// back exactly as if EF had written them. In bulk mode (a fresh file for the generator) durability is relaxed and
-/// secondary indexes are rebuilt after the load; the change tracker is never involved.
+/// back exactly as if EF had written them. In bulk mode (a fresh SQLite file for the generator) durability is relaxed
+/// and secondary indexes are rebuilt after the load; the change tracker is never involved. On PostgreSQL (the demo
+/// data of a fresh database) the same INSERTs run unprepared, and the identity sequences are moved past the ids
+/// written, so the next row EF adds does not collide.
 /// </summary>
 public sealed class BulkWriter : IDisposable
 {
     private readonly CrmDbContext _db;
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private readonly bool _sqlite;
     private readonly Dictionary<Type, Inserter> _inserters = [];
     private readonly Dictionary<string, long> _rows = [];
     private const int GramBatch = 100;
     private readonly List<FirmSearchGram> _gramBuffer = [];
-    private SqliteCommand? _gramBatch;
+    private DbCommand? _gramBatch;
 
-    private BulkWriter(CrmDbContext db, SqliteConnection connection)
+    private BulkWriter(CrmDbContext db, DbConnection connection)
     {
         _db = db;
         _connection = connection;
+        _sqlite = db.Database.IsSqlite();
         _transaction = connection.BeginTransaction();
     }
 
@@ -47,7 +50,12 @@ public sealed class BulkWriter : IDisposable
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            var connection = db.Database.GetDbConnection();
+            if (bulk && !db.Database.IsSqlite())
+            {
+                throw new InvalidOperationException("bulk mode (the generator) writes SQLite files only");
+            }
+
             if (bulk)
             {
                 Execute(connection, null, "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;");
@@ -64,6 +72,11 @@ public sealed class BulkWriter : IDisposable
                     Execute(connection, writer._transaction, sql);
                 }
 
+                if (!writer._sqlite)
+                {
+                    writer.MoveIdentitiesPastWrittenIds();
+                }
+
                 writer._transaction.Commit();
                 return new SyntheticSummary(writer._rows, watch.Elapsed);
             }
@@ -72,7 +85,7 @@ public sealed class BulkWriter : IDisposable
         {
             if (bulk)
             {
-                Execute((SqliteConnection)db.Database.GetDbConnection(), null, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+                Execute(db.Database.GetDbConnection(), null, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
             }
 
             await db.Database.CloseConnectionAsync();
@@ -121,7 +134,7 @@ public sealed class BulkWriter : IDisposable
     {
         if (!_inserters.TryGetValue(typeof(T), out var inserter))
         {
-            inserter = new Inserter(_db.Model.FindEntityType(typeof(T))!, _connection, _transaction);
+            inserter = new Inserter(_db.Model.FindEntityType(typeof(T))!, _connection, _transaction, prepare: _sqlite);
             _inserters.Add(typeof(T), inserter);
             _rows[inserter.Table] = 0;
         }
@@ -155,7 +168,7 @@ public sealed class BulkWriter : IDisposable
         _gramBuffer.Clear();
     }
 
-    private SqliteCommand CreateGramBatch()
+    private DbCommand CreateGramBatch()
     {
         var cmd = _connection.CreateCommand();
         cmd.Transaction = _transaction;
@@ -163,12 +176,41 @@ public sealed class BulkWriter : IDisposable
             string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @f{i})"));
         for (var i = 0; i < GramBatch; i++)
         {
-            cmd.Parameters.Add(new SqliteParameter($"@g{i}", DBNull.Value));
-            cmd.Parameters.Add(new SqliteParameter($"@f{i}", DBNull.Value));
+            AddParameter(cmd, $"@g{i}");
+            AddParameter(cmd, $"@f{i}");
         }
 
-        cmd.Prepare();
+        if (_sqlite)
+        {
+            cmd.Prepare();
+        }
+
         return cmd;
+    }
+
+    private static DbParameter AddParameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>PostgreSQL identity columns do not look at explicitly inserted ids: move each sequence past the largest.</summary>
+    private void MoveIdentitiesPastWrittenIds()
+    {
+        foreach (var type in _inserters.Keys.Select(t => _db.Model.FindEntityType(t)!))
+        {
+            var key = type.FindPrimaryKey()!.Properties;
+            if (key is [{ ValueGenerated: ValueGenerated.OnAdd } id])
+            {
+                var table = type.GetTableName()!;
+                var column = id.GetColumnName();
+                Execute(_connection, _transaction,
+                    $"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), GREATEST((SELECT MAX(\"{column}\") FROM \"{table}\"), 1))");
+            }
+        }
     }
 
     /// <summary>Drops the non-key indexes (maintaining them row by row is the slow part) and returns their DDL to rebuild them.</summary>
@@ -194,13 +236,13 @@ public sealed class BulkWriter : IDisposable
         return indexes.Select(i => i.Sql).ToList();
     }
 
-    private static SyntheticIds ReadIds(SqliteConnection connection)
+    private static SyntheticIds ReadIds(DbConnection connection)
     {
         long Max(string table)
         {
             using var cmd = connection.CreateCommand();
             cmd.CommandText = $"SELECT COALESCE(MAX(\"Id\"), 0) FROM \"{table}\"";
-            return (long)cmd.ExecuteScalar()!;
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return new SyntheticIds
@@ -218,7 +260,7 @@ public sealed class BulkWriter : IDisposable
         };
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
@@ -240,10 +282,10 @@ public sealed class BulkWriter : IDisposable
     /// <summary>A prepared INSERT for one entity type, with each column's getter and EF value converter.</summary>
     private sealed class Inserter : IDisposable
     {
-        private readonly SqliteCommand _command;
-        private readonly (SqliteParameter Parameter, IClrPropertyGetter Getter, Func<object?, object?>? Convert)[] _columns;
+        private readonly DbCommand _command;
+        private readonly (DbParameter Parameter, IClrPropertyGetter Getter, Func<object?, object?>? Convert)[] _columns;
 
-        public Inserter(IEntityType entityType, SqliteConnection connection, SqliteTransaction transaction)
+        public Inserter(IEntityType entityType, DbConnection connection, DbTransaction transaction, bool prepare)
         {
             Table = entityType.GetTableName()!;
             var properties = entityType.GetProperties().Where(p => !p.IsShadowProperty()).ToList();
@@ -254,10 +296,13 @@ public sealed class BulkWriter : IDisposable
                 $"VALUES ({string.Join(", ", properties.Select((_, i) => $"@p{i}"))})";
             _columns = properties.Select((p, i) =>
             {
-                var parameter = _command.Parameters.Add(new SqliteParameter($"@p{i}", DBNull.Value));
+                var parameter = AddParameter(_command, $"@p{i}");
                 return (parameter, p.GetGetter(), p.GetTypeMapping().Converter?.ConvertToProvider);
             }).ToArray();
-            _command.Prepare();
+            if (prepare)
+            {
+                _command.Prepare();
+            }
         }
 
         public string Table { get; }

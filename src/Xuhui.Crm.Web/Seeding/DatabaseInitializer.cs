@@ -23,10 +23,41 @@ public static class DatabaseInitializer
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var db = sp.GetRequiredService<CrmDbContext>();
         Directory.CreateDirectory(paths.DataDirectory);
+
+        // Several instances may start at once on one PostgreSQL: the first migrates, creates the admin and loads any
+        // demo data while the others wait here, then find it all done. The lock goes with the session (connection).
+        if (!paths.IsSqlite)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(" + StartupLock + ")", ct);
+        }
+
+        try
+        {
+            await InitializeLockedAsync(sp, db, options, paths, logger, ct);
+        }
+        finally
+        {
+            if (!paths.IsSqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(" + StartupLock + ")", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>Key of the PostgreSQL advisory lock held while one instance initializes the database.</summary>
+    private const string StartupLock = "7266010201"; // any constant; other applications on the server would pick others
+
+    private static async Task InitializeLockedAsync(IServiceProvider sp, CrmDbContext db, CrmOptions options, DataPaths paths, ILogger logger, CancellationToken ct)
+    {
         if (options.Database.AutoMigrate)
         {
             await db.Database.MigrateAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            if (paths.IsSqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            }
         }
 
         if (sp.GetRequiredService<IHostEnvironment>().IsProduction())

@@ -4,6 +4,8 @@ using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Data;
 
+// The SQLite migration set against SQLite files; PostgresMigrationTests covers the other set.
+[Trait("Provider", "SqliteOnly")]
 public sealed class MigrationTests
 {
     [Fact]

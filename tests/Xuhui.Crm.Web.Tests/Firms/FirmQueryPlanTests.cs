@@ -11,6 +11,8 @@ namespace Xuhui.Crm.Web.Tests.Firms;
 /// Each list filter must be answered from an index: the SQL EF generates for the filter is run through
 /// EXPLAIN QUERY PLAN on the class's SQLite file, and no plan line may scan the Firms table.
 /// </summary>
+// Reads SQLite's EXPLAIN QUERY PLAN.
+[Trait("Provider", "SqliteOnly")]
 public sealed class FirmQueryPlanTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     public static TheoryData<string, string> Filters => new()

@@ -30,8 +30,19 @@ public class CrmFactory : WebApplicationFactory<Program>
 
     public CrmFactory()
     {
-        DataDirectory = TemplateDatabase.CopyToNewDataDirectory(GetType().Name);
+        if (TestProvider.IsPostgres)
+        {
+            DataDirectory = TemplateDatabase.NewDirectory(GetType().Name);
+            PostgresDatabase = TestProvider.CreateDatabase(GetType().Name);
+        }
+        else
+        {
+            DataDirectory = TemplateDatabase.CopyToNewDataDirectory(GetType().Name);
+        }
     }
+
+    /// <summary>This class's database when the tests run on PostgreSQL (XUHUI_TEST_PROVIDER=Postgres).</summary>
+    public string? PostgresDatabase { get; }
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
@@ -61,6 +72,14 @@ public class CrmFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
+        if (PostgresDatabase is not null)
+        {
+            foreach (var (key, value) in TestProvider.PostgresSettings(PostgresDatabase))
+            {
+                settings[key] = value;
+            }
+        }
+
         foreach (var (key, value) in Settings())
         {
             settings[key] = value;
@@ -83,6 +102,11 @@ public class CrmFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (PostgresDatabase is not null)
+        {
+            TestProvider.Drop(PostgresDatabase);
+        }
+
         TemplateDatabase.TryDelete(DataDirectory);
         GC.SuppressFinalize(this);
     }
@@ -151,7 +175,9 @@ public class CrmFactory : WebApplicationFactory<Program>
         var tables = new List<string>();
         await using (var list = connection.CreateCommand())
         {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            list.CommandText = PostgresDatabase is null
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'qrtz%' ORDER BY 1";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

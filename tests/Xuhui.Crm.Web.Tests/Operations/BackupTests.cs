@@ -7,6 +7,8 @@ using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Operations;
 
+// SQLite online backups and file restore; on PostgreSQL backups are pg_dump, outside the service.
+[Trait("Provider", "SqliteOnly")]
 public sealed class BackupTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     [Fact]

@@ -19,6 +19,8 @@ public sealed class HealthAndHardeningTests(CrmFactory factory) : IClassFixture<
         Assert.Equal("Healthy", body["entries"]!["database"].Str("status"));
     }
 
+    // Holds an exclusive lock on the SQLite file.
+    [Trait("Provider", "SqliteOnly")]
     [Fact]
     public async Task Readiness_turns_unhealthy_while_the_database_cannot_take_a_write()
     {
@@ -55,6 +57,8 @@ public sealed class HealthAndHardeningTests(CrmFactory factory) : IClassFixture<
         Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
+    // The child process is pointed at the SQLite data directory.
+    [Trait("Provider", "SqliteOnly")]
     [Fact]
     public async Task The_reset_password_command_prints_a_new_password_that_logs_in_and_clears_the_lockout()
     {
@@ -123,6 +127,8 @@ public sealed class ProductionRefusalTests
         Assert.Contains("Crm__Seed__Demo=false", Flatten(error), StringComparison.Ordinal);
     }
 
+    // Empties the users table of the SQLite file before the host starts.
+    [Trait("Provider", "SqliteOnly")]
     [Fact]
     public async Task Production_refuses_to_create_the_first_admin_without_a_configured_password()
     {

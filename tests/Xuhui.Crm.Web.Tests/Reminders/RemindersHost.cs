@@ -13,6 +13,7 @@ using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -37,6 +38,15 @@ public sealed class RemindersHost : WebApplicationFactory<Program>
             ["Crm:Smtp:BackgroundDispatch"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (TestProvider.IsPostgres)
+        {
+            // A restart on the same data directory finds the same database, as it finds the same crm.db on SQLite.
+            foreach (var (k, v) in TestProvider.PostgresSettings(TestProvider.DatabaseFor(dataDirectory)))
+            {
+                Settings[k] = v;
+            }
+        }
+
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
             Settings[k] = v;

@@ -6,6 +6,8 @@ using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Tests.Seeding;
 
+// The generator writes SQLite files whatever the provider of the run.
+[Trait("Provider", "SqliteOnly")]
 public sealed class SyntheticDataTests(GeneratedDatabases databases) : IClassFixture<GeneratedDatabases>
 {
     private const string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";

@@ -44,6 +44,14 @@ public class TargetsHost : WebApplicationFactory<Program>
             ["Crm:Smtp:BackgroundDispatch"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (Infrastructure.TestProvider.IsPostgres)
+        {
+            foreach (var (key, value) in Infrastructure.TestProvider.PostgresSettings(Infrastructure.TestProvider.DatabaseFor(DataDirectory)))
+            {
+                settings[key] = value;
+            }
+        }
+
         foreach (var (key, value) in Settings())
         {
             settings[key] = value;

@@ -30,6 +30,11 @@ public sealed class BackupService(CrmDbContext db, DataPaths paths, IOptions<Bac
 
     public async Task<BackupResult> BackupAsync(CancellationToken ct)
     {
+        if (!paths.IsSqlite)
+        {
+            throw new InvalidOperationException("on PostgreSQL, backups are the database server's (pg_dump / base backups)");
+        }
+
         Directory.CreateDirectory(BackupDirectory);
         var started = clock.GetUtcNow().UtcDateTime;
         var name = $"crm-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..28] + ".db";

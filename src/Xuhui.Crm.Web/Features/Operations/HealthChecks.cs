@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Infrastructure;
 
@@ -21,26 +22,53 @@ public sealed class DatabaseHealthCheck(CrmDbContext db, DataPaths paths) : IHea
                 return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending)}");
             }
 
-            // A write probe that changes nothing: an unwritable or locked file fails here, quickly.
-            await using var connection = new SqliteConnection(paths.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandTimeout = 2;
-            command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return HealthCheckResult.Healthy("database reachable and writable");
+            return paths.IsSqlite ? await ProbeSqliteAsync(cancellationToken) : await ProbePostgresAsync(cancellationToken);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or NpgsqlException)
         {
             return HealthCheckResult.Unhealthy($"database not writable: {ex.Message}");
         }
     }
+
+    /// <summary>A write probe that changes nothing: an unwritable or locked file fails here, quickly.</summary>
+    private async Task<HealthCheckResult> ProbeSqliteAsync(CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(paths.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandTimeout = 2;
+        command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+        await command.ExecuteNonQueryAsync(ct);
+        return HealthCheckResult.Healthy("database reachable and writable");
+    }
+
+    /// <summary>
+    /// The server answers within 2 s and takes writes: a standby (after a failover the old primary may come back as
+    /// one) or a read-only default transaction would fail every save, so the instance is not ready.
+    /// </summary>
+    private async Task<HealthCheckResult> ProbePostgresAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(paths.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandTimeout = 2;
+        command.CommandText = "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'";
+        return await command.ExecuteScalarAsync(ct) is true
+            ? HealthCheckResult.Healthy("database reachable and writable")
+            : HealthCheckResult.Unhealthy("database not writable: the server is a standby or read-only");
+    }
 }
 
-public sealed class BackupHealthCheck(CrmDbContext db, IOptions<BackupOptions> options, TimeProvider clock) : IHealthCheck
+public sealed class BackupHealthCheck(CrmDbContext db, DataPaths paths, IOptions<BackupOptions> options, TimeProvider clock) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!paths.IsSqlite)
+        {
+            // The service takes no backups of a server database; the DBA's pg_dump or base backups are monitored there.
+            return HealthCheckResult.Healthy("backups are the PostgreSQL server's (pg_dump / base backups), not this service's");
+        }
+
         var last = await db.Backups.AsNoTracking().OrderByDescending(b => b.StartedAt).FirstOrDefaultAsync(cancellationToken);
         var lastGood = await db.Backups.AsNoTracking().Where(b => b.Succeeded).OrderByDescending(b => b.StartedAt).Select(b => (DateTime?)b.StartedAt).FirstOrDefaultAsync(cancellationToken);
         var data = new Dictionary<string, object> { ["lastGoodBackup"] = lastGood?.ToString("O") ?? "never" };

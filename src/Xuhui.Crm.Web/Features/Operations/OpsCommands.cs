@@ -22,6 +22,13 @@ public static class OpsCommands
         builder.AddCrm();
         await using var app = builder.Build();
         var paths = app.Services.GetRequiredService<DataPaths>();
+        if (!paths.IsSqlite && args[0] is "restore" or "backup")
+        {
+            await Console.Error.WriteLineAsync(
+                "on PostgreSQL, backups and restores are the database server's: pg_dump / pg_restore or base backups (see README, \"Running for a city\")");
+            return 2;
+        }
+
         switch (args[0])
         {
             case "restore" when args.Length >= 2:

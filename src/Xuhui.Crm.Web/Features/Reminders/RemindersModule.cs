@@ -31,7 +31,7 @@ public static class RemindersModule
 
         // Order matters: the calendar is seeded before the scheduler starts, and jobs are scheduled after it started.
         services.AddHostedService<RemindersStartup>();
-        services.AddCrmJobs();
+        services.AddCrmJobs(configuration);
         services.AddQuartzHostedService(o =>
         {
             o.WaitForJobsToComplete = true;

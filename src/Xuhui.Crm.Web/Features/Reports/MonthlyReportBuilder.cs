@@ -170,7 +170,7 @@ public sealed class MonthlyReportBuilder(
                 SELECT t2."Id" FROM "CaseTransitions" AS t2
                 WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
                 ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
-            WHERE f."IsArchived" = 0
+            WHERE f."IsArchived" = FALSE
             """).ToListAsync(ct);
 
     /// <summary>Open-stage cases whose stage at month end began more than the configured days earlier; names for the top 200.</summary>
@@ -193,17 +193,17 @@ public sealed class MonthlyReportBuilder(
     private async Task<List<StageDuration>> TimeInStageAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
         var rows = await db.Database.SqlQuery<StayRow>($"""
-            SELECT x."Program" AS "Program", x."FromStage" AS "Stage", x."Days" AS "Days"
+            SELECT x."Program" AS "Program", x."FromStage" AS "Stage", x."LeftOn" AS "LeftOn", x."EnteredOn" AS "EnteredOn"
             FROM (
                 SELECT c."Program" AS "Program", t."FromStage" AS "FromStage", t."On" AS "LeftOn",
-                       CAST(julianday(t."On") - julianday(LAG(t."On") OVER (PARTITION BY t."CaseId" ORDER BY t."On", t."Id")) AS INTEGER) AS "Days"
+                       LAG(t."On") OVER (PARTITION BY t."CaseId" ORDER BY t."On", t."Id") AS "EnteredOn"
                 FROM "CaseTransitions" AS t
                 JOIN "Cases" AS c ON c."Id" = t."CaseId"
                 JOIN "Firms" AS f ON f."Id" = c."FirmId"
-                WHERE f."IsArchived" = 0 AND t."On" <= {to}
+                WHERE f."IsArchived" = FALSE AND t."On" <= {to}
                   AND t."CaseId" IN (SELECT m."CaseId" FROM "CaseTransitions" AS m WHERE m."On" >= {from} AND m."On" <= {to})
             ) AS x
-            WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."Days" IS NOT NULL
+            WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."EnteredOn" IS NOT NULL
             """).ToListAsync(ct);
         return rows.GroupBy(r => (r.Program, r.Stage))
             .Select(g => new StageDuration(
@@ -286,10 +286,14 @@ public sealed class MonthlyReportBuilder(
         public DateOnly Since { get; set; }
     }
 
+    /// <summary>The days are worked out here: date arithmetic differs between SQLite (julianday) and PostgreSQL (date - date).</summary>
     private sealed class StayRow
     {
         public string Program { get; set; } = string.Empty;
         public string Stage { get; set; } = string.Empty;
-        public int Days { get; set; }
+        public DateOnly LeftOn { get; set; }
+        public DateOnly? EnteredOn { get; set; }
+
+        public int Days => LeftOn.DayNumber - EnteredOn!.Value.DayNumber;
     }
 }

@@ -4,11 +4,10 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
+using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Infrastructure;
 
@@ -74,12 +73,9 @@ public static class WebApp
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<CrmOptions>>((o, crm) => o.ExpireTimeSpan = TimeSpan.FromHours(crm.Value.Auth.TokenLifetimeHours));
 
-        // Keys under <data>/keys so sign-in cookies and antiforgery tokens survive a restart.
-        services.AddDataProtection().SetApplicationName("Xuhui.Crm");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(sp.GetRequiredService<DataPaths>().DataDirectory, "keys")),
-                sp.GetRequiredService<ILoggerFactory>())));
+        // Keys in the database: sign-in cookies and antiforgery tokens survive a restart, and with several instances on
+        // one PostgreSQL a cookie issued by one is read by the others.
+        services.AddDataProtection().SetApplicationName("Xuhui.Crm").PersistKeysToDbContext<CrmDbContext>();
         return services;
     }
 
