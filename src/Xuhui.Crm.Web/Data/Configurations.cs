@@ -93,6 +93,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.FirmId, c.Program }).IsUnique().HasFilter("\"IsOpen\" = TRUE").HasDatabaseName("IX_Cases_OneOpenPerProgram");
         b.HasIndex(c => new { c.FirmId, c.Program, c.Stage });
         b.HasIndex(c => new { c.Program, c.Stage, c.FirmId });
+        // The pipeline list (GET /api/cases?program=&stage=) pages in stage-since order: without it every case of
+        // the stage was read and sorted per page (3,778 certified HNTE cases at district scale; issue 8).
+        b.HasIndex(c => new { c.Program, c.Stage, c.StageSince });
         b.HasIndex(c => new { c.Stage, c.FirmId });
         b.HasIndex(c => new { c.OwnerId, c.IsOpen });
         b.HasIndex(c => c.CertificateExpiresOn);

@@ -17,7 +17,11 @@ public static class DatabaseSetup
             {
                 o.AddInterceptors(sp.GetRequiredService<SqlitePragmas>());
             }
-        });
+        },
+        // The options are built once (they depend on singletons only): built per request, EF re-hashed every option
+        // extension to find its internal service provider on each one (issue 8 profile).
+        contextLifetime: ServiceLifetime.Scoped,
+        optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 

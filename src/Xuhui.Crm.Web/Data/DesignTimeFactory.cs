@@ -5,7 +5,7 @@ namespace Xuhui.Crm.Web.Data;
 
 /// <summary>
 /// Lets `dotnet ef migrations add` build the model without starting the host: SQLite by default, PostgreSQL with
-/// `-- --provider Postgres` (no server is needed to scaffold). See tools/regen-migrations.sh.
+/// `-- --provider Postgres` (no server is needed to scaffold). See src/Xuhui.Crm.Web/Data/regen-migrations.sh.
 /// </summary>
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<CrmDbContext>
 {

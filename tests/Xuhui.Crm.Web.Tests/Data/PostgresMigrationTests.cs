@@ -13,7 +13,7 @@ public sealed class PostgresMigrationTests
     public void The_model_has_no_changes_missing_from_the_PostgreSQL_migrations()
     {
         using var db = new CrmDbContext(DatabaseSetup.Options(DatabaseProvider.Postgres, "Host=127.0.0.1;Database=unused"));
-        Assert.False(db.Database.HasPendingModelChanges(), "run tools/regen-migrations.sh: the model differs from the PostgreSQL snapshot");
+        Assert.False(db.Database.HasPendingModelChanges(), "run src/Xuhui.Crm.Web/Data/regen-migrations.sh: the model differs from the PostgreSQL snapshot");
     }
 
     [Fact]

@@ -12,9 +12,9 @@ namespace Xuhui.Crm.Web.Tests.Reminders;
 /// </summary>
 /// <summary>Runs on the real clock in a child process, so tests/run.sh runs it in the first time zone only.</summary>
 [Collection(RemindersCollection.Name)]
+[Trait("Category", "Crash")]
 // Child processes on the SQLite file, read directly; FailoverTests is the PostgreSQL counterpart.
 [Trait("Provider", "SqliteOnly")]
-[Trait("Category", "Crash")]
 public sealed class CrashTests(ITestOutputHelper output)
 {
     private const int Count = 500;

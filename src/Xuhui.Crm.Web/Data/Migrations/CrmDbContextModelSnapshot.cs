@@ -201,6 +201,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
                     b.HasIndex("Program", "Stage", "FirmId");
 
+                    b.HasIndex("Program", "Stage", "StageSince");
+
                     b.ToTable("Cases");
                 });
 

@@ -215,6 +215,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     b.HasIndex("Program", "Stage", "FirmId");
 
+                    b.HasIndex("Program", "Stage", "StageSince");
+
                     b.ToTable("Cases");
                 });
 

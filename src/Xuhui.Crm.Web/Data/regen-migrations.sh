@@ -2,9 +2,9 @@
 # Regenerates the single Initial migration of each provider (until the first release there is one per provider):
 #   Data/Migrations          SQLite     (exactly what /work/regen.sh does)
 #   Data/PostgresMigrations  PostgreSQL (same context; the design-time factory takes "-- --provider Postgres")
-# Usage: tools/regen-migrations.sh [repo] [sqlite|postgres|both]   (default: the repo this script is in, both)
+# Usage: src/Xuhui.Crm.Web/Data/regen-migrations.sh [repo] [sqlite|postgres|both]   (default: the repo this script is in, both)
 set -euo pipefail
-cd "${1:-$(dirname "${BASH_SOURCE[0]}")/..}"
+cd "${1:-$(dirname "${BASH_SOURCE[0]}")/../../..}"
 which=${2:-both}
 dotnet tool restore >/dev/null
 

@@ -11,7 +11,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126195414_Initial")]
+    [Migration("20261126201721_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -203,6 +203,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasIndex("FirmId", "Program", "Stage");
 
                     b.HasIndex("Program", "Stage", "FirmId");
+
+                    b.HasIndex("Program", "Stage", "StageSince");
 
                     b.ToTable("Cases");
                 });

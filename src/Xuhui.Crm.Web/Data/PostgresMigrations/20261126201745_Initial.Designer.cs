@@ -13,7 +13,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.PostgresMigrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126195511_Initial")]
+    [Migration("20261126201745_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -217,6 +217,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.HasIndex("FirmId", "Program", "Stage");
 
                     b.HasIndex("Program", "Stage", "FirmId");
+
+                    b.HasIndex("Program", "Stage", "StageSince");
 
                     b.ToTable("Cases");
                 });
