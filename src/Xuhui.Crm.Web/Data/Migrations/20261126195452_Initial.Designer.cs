@@ -11,7 +11,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126201721_Initial")]
+    [Migration("20261126195452_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -13,7 +13,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.PostgresMigrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126201745_Initial")]
+    [Migration("20261126195608_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
