@@ -10,6 +10,8 @@ namespace Xuhui.Crm.Web.Tests.Cases;
 /// The pipeline list (GET /api/cases?program=&amp;stage=) pages in stage-since order straight off an index: the query of
 /// CasesApi.List, through EXPLAIN QUERY PLAN, sorts nothing (issue 8: at district scale a stage holds thousands of cases).
 /// </summary>
+// Reads SQLite's EXPLAIN QUERY PLAN.
+[Trait("Provider", "SqliteOnly")]
 public sealed class CaseListPlanTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     [Fact]
