@@ -37,7 +37,7 @@ public enum FirmStatus
     Deregistered,
 }
 
-public sealed class Firm : IVersioned, IAudited
+public sealed class Firm : IVersioned, IAudited, Districts.IDistrictOwned
 {
     public const string DefaultDistrictCode = "310104";
     public const string DefaultDistrictName = "徐汇区";
@@ -128,6 +128,12 @@ public sealed class FirmStatusChange
     public string? Note { get; set; }
     public long? RecordedById { get; set; }
     public DateTime RecordedAt { get; set; }
+
+    /// <summary>
+    /// The district the firm belongs to from this change on (a transfer writes moved-out in the old district and moved-in
+    /// in the new one, same day); null on rows written before districts were recorded: the firm's current district.
+    /// </summary>
+    public string? DistrictCode { get; set; }
 }
 
 public sealed class Contact : IVersioned, IAudited

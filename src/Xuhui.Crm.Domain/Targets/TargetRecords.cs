@@ -1,3 +1,4 @@
+using Xuhui.Crm.Domain.Districts;
 using Xuhui.Crm.Domain.Firms;
 
 namespace Xuhui.Crm.Domain.Targets;
@@ -12,8 +13,11 @@ public static class DistrictAudit
 }
 
 /// <summary>The district's enterprise legal-person count (企业法人数) for one year, as published, with its source.</summary>
-public sealed class LegalPersonCount : IVersioned, IAudited
+public sealed class LegalPersonCount : IVersioned, IAudited, IDistrictOwned
 {
+    /// <summary>The district the figure is for; set from the writer's district when empty.</summary>
+    public string DistrictCode { get; set; } = string.Empty;
+
     public int Year { get; set; }
     public int Version { get; set; }
     public int Count { get; set; }
@@ -34,8 +38,11 @@ public sealed class LegalPersonCount : IVersioned, IAudited
 }
 
 /// <summary>An entered value of one of the plan's indicators for a period ("2025", "2025-Q2" or "2025-06").</summary>
-public sealed class IndicatorValue : IVersioned, IAudited
+public sealed class IndicatorValue : IVersioned, IAudited, IDistrictOwned
 {
+    /// <summary>The district the figure is for; set from the writer's district when empty.</summary>
+    public string DistrictCode { get; set; } = string.Empty;
+
     public long Id { get; set; }
     public int Version { get; set; }
     public string Code { get; set; } = string.Empty;
@@ -58,8 +65,11 @@ public sealed class IndicatorValue : IVersioned, IAudited
 }
 
 /// <summary>An interim target for one indicator and year, set by an admin; years without one use the plan's 2025 target.</summary>
-public sealed class IndicatorTarget : IVersioned, IAudited
+public sealed class IndicatorTarget : IVersioned, IAudited, IDistrictOwned
 {
+    /// <summary>The district the figure is for; set from the writer's district when empty.</summary>
+    public string DistrictCode { get; set; } = string.Empty;
+
     public long Id { get; set; }
     public int Version { get; set; }
     public string Code { get; set; } = string.Empty;
@@ -76,8 +86,11 @@ public sealed class IndicatorTarget : IVersioned, IAudited
 /// The frozen figures of one month (targets as of the month's last day and the monthly report), as JSON.
 /// A re-run adds a revision; earlier revisions stay, and reports read the highest.
 /// </summary>
-public sealed class MonthlySnapshot
+public sealed class MonthlySnapshot : IDistrictOwned
 {
+    /// <summary>The district reported on, or <see cref="DistrictCodes.City"/> for the city-wide report.</summary>
+    public string DistrictCode { get; set; } = string.Empty;
+
     public long Id { get; set; }
 
     /// <summary>yyyy-MM.</summary>

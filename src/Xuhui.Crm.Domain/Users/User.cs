@@ -9,7 +9,13 @@ public static class Roles
     public const string Officer = "officer";
     public const string Viewer = "viewer";
 
-    public static readonly IReadOnlyList<string> All = [Admin, Supervisor, Officer, Viewer];
+    /// <summary>City leadership: reads every district and the city totals; writes nothing.</summary>
+    public const string CityViewer = "city-viewer";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Supervisor, Officer, Viewer, CityViewer];
+
+    /// <summary>Roles that only read.</summary>
+    public static bool IsReadOnly(string role) => role is Viewer or CityViewer;
 }
 
 public sealed class User : IVersioned
@@ -21,6 +27,9 @@ public sealed class User : IVersioned
     public string? Email { get; set; }
     public string Role { get; set; } = Roles.Officer;
     public long? SupervisorId { get; set; }
+
+    /// <summary>The user's district; null for city-wide users (a city admin or a city viewer), who see every district.</summary>
+    public string? DistrictCode { get; set; }
     public string PasswordHash { get; set; } = string.Empty;
     public bool IsActive { get; set; } = true;
 

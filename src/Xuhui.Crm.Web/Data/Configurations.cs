@@ -54,6 +54,7 @@ internal sealed class FirmStatusChangeConfiguration : IEntityTypeConfiguration<F
     public void Configure(EntityTypeBuilder<FirmStatusChange> b)
     {
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(x => x.DistrictCode).HasMaxLength(6);
         b.HasIndex(x => new { x.FirmId, x.EffectiveOn });
     }
 }
@@ -179,6 +180,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.UserName).HasMaxLength(64).IsRequired();
         b.Property(u => u.Role).HasMaxLength(16).IsRequired();
         b.HasIndex(u => u.UserName).IsUnique();
+        b.Property(u => u.DistrictCode).HasMaxLength(6);
+        b.HasIndex(u => u.DistrictCode);
         b.HasOne<User>().WithMany().HasForeignKey(u => u.SupervisorId).OnDelete(DeleteBehavior.Restrict);
     }
 }

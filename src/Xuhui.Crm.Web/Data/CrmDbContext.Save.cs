@@ -49,6 +49,7 @@ public sealed partial class CrmDbContext
             }
 
             Stamp(entry, now);
+            StampDistrict(entry);
             if (entry.Entity is Firm firm && NeedsReindex(entry))
             {
                 firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);

@@ -1,15 +1,18 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
+using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Data;
 
-public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options, TimeProvider? clock = null) : DbContext(options), IDataProtectionKeyContext
+public sealed partial class CrmDbContext(
+    DbContextOptions<CrmDbContext> options, TimeProvider? clock = null, IOptions<CrmOptions>? crm = null) : DbContext(options), IDataProtectionKeyContext
 {
     public TimeProvider Clock { get; set; } = clock ?? TimeProvider.System;
 
@@ -37,8 +40,11 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options,
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
+        ConfigureDistrictFilters(modelBuilder);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

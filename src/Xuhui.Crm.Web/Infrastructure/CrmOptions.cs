@@ -14,6 +14,17 @@ public sealed class CrmOptions
     public CadenceOptions Cadence { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
 
+    /// <summary>
+    /// The deployment's own district (GB/T 2260 code): existing rows and new ones written by city-wide users default to it.
+    /// </summary>
+    public string District { get; set; } = Domain.Firms.Firm.DefaultDistrictCode;
+
+    /// <summary>
+    /// Several districts in one system (the city deployment): officers, supervisors and district admins then see only
+    /// their own district. Off (one district), nobody is filtered and the queries carry no district predicate at all.
+    /// </summary>
+    public bool MultiDistrict { get; set; }
+
     /// <summary>Directory holding seed/ (reference and demo data); defaults to the app's base directory.</summary>
     public string? SeedDirectory { get; set; }
 }

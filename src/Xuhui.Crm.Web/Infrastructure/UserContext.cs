@@ -15,7 +15,13 @@ public static class ClaimsPrincipalExtensions
     /// <summary>Admins and supervisors see and edit every firm.</summary>
     public static bool IsManager(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Supervisor);
 
-    public static bool CanWrite(this ClaimsPrincipal user) => !user.IsInRole(Roles.Viewer);
+    public static bool CanWrite(this ClaimsPrincipal user) => !user.IsInRole(Roles.Viewer) && !user.IsInRole(Roles.CityViewer);
+
+    /// <summary>The user's district; null for a city-wide user (city admin, city viewer).</summary>
+    public static string? District(this ClaimsPrincipal user) => user.FindFirstValue(Features.Auth.DistrictScope.ClaimType);
+
+    /// <summary>Reads and writes across every district (a user with no district).</summary>
+    public static bool IsCityWide(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.District() is null;
 }
 
 public static class Policies

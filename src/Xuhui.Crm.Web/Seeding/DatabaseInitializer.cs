@@ -93,7 +93,8 @@ public static class DatabaseInitializer
             await WriteOwnerOnlyAsync(writtenTo, password + Environment.NewLine, ct);
         }
 
-        var admin = new User { UserName = "admin", DisplayName = "系统管理员", Role = Roles.Admin };
+        // The first admin of a city deployment is a city admin (no district); of a district deployment, the district's.
+        var admin = new User { UserName = "admin", DisplayName = "系统管理员", Role = Roles.Admin, DistrictCode = options.MultiDistrict ? null : options.District };
         admin.PasswordHash = hasher.HashPassword(admin, password);
         db.Users.Add(admin);
         await db.SaveChangesAsync(ct);

@@ -114,6 +114,7 @@ public sealed partial class SyntheticData
                 Email = $"{userName}@xuhui.example.com",
                 Role = role,
                 SupervisorId = supervisorId,
+                DistrictCode = Firm.DefaultDistrictCode,
                 PasswordHash = UnusablePasswordHash(),
                 SecurityStamp = Guid.NewGuid().ToString("N"),
                 CreatedAt = created,

@@ -471,6 +471,10 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly>("EffectiveOn")
                         .HasColumnType("TEXT");
 
@@ -635,6 +639,11 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Note")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -654,7 +663,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code", "Year")
+                    b.HasIndex("DistrictCode", "Code", "Year")
                         .IsUnique();
 
                     b.ToTable("IndicatorTargets");
@@ -672,6 +681,11 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Note")
@@ -706,16 +720,20 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code", "Period")
-                        .IsUnique();
-
                     b.HasIndex("Code", "PeriodEnd");
+
+                    b.HasIndex("DistrictCode", "Code", "Period")
+                        .IsUnique();
 
                     b.ToTable("IndicatorValues");
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Domain.Targets.LegalPersonCount", b =>
                 {
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Year")
                         .HasColumnType("INTEGER");
 
@@ -744,7 +762,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Year");
+                    b.HasKey("DistrictCode", "Year");
 
                     b.ToTable("LegalPersonCounts");
                 });
@@ -754,6 +772,11 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Month")
                         .IsRequired()
@@ -784,7 +807,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Month", "Revision")
+                    b.HasIndex("DistrictCode", "Month", "Revision")
                         .IsUnique();
 
                     b.ToTable("MonthlySnapshots");
@@ -837,6 +860,10 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Email")
                         .HasColumnType("TEXT");
 
@@ -878,6 +905,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DistrictCode");
 
                     b.HasIndex("SupervisorId");
 

@@ -495,6 +495,10 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
+
                     b.Property<DateOnly>("EffectiveOn")
                         .HasColumnType("date");
 
@@ -665,6 +669,11 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
+
                     b.Property<string>("Note")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -684,7 +693,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code", "Year")
+                    b.HasIndex("DistrictCode", "Code", "Year")
                         .IsUnique();
 
                     b.ToTable("IndicatorTargets");
@@ -705,6 +714,11 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
 
                     b.Property<string>("Note")
                         .HasMaxLength(1000)
@@ -738,16 +752,20 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Code", "Period")
-                        .IsUnique();
-
                     b.HasIndex("Code", "PeriodEnd");
+
+                    b.HasIndex("DistrictCode", "Code", "Period")
+                        .IsUnique();
 
                     b.ToTable("IndicatorValues");
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Domain.Targets.LegalPersonCount", b =>
                 {
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
+
                     b.Property<int>("Year")
                         .HasColumnType("integer");
 
@@ -776,7 +794,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
-                    b.HasKey("Year");
+                    b.HasKey("DistrictCode", "Year");
 
                     b.ToTable("LegalPersonCounts");
                 });
@@ -788,6 +806,11 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
 
                     b.Property<string>("Month")
                         .IsRequired()
@@ -818,7 +841,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Month", "Revision")
+                    b.HasIndex("DistrictCode", "Month", "Revision")
                         .IsUnique();
 
                     b.ToTable("MonthlySnapshots");
@@ -875,6 +898,10 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
+
                     b.Property<string>("Email")
                         .HasColumnType("text");
 
@@ -916,6 +943,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DistrictCode");
 
                     b.HasIndex("SupervisorId");
 

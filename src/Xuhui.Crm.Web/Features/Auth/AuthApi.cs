@@ -12,7 +12,8 @@ public sealed record LoginRequest(string? UserName, string? Password);
 
 public sealed record LoginResponse(string AccessToken, DateTime ExpiresAt, string TokenType, UserSummary User);
 
-public sealed record UserSummary(long Id, string UserName, string DisplayName, string Role);
+/// <param name="District">The user's district; null for a city-wide user.</param>
+public sealed record UserSummary(long Id, string UserName, string DisplayName, string Role, string? District = null);
 
 public static class AuthApi
 {
@@ -65,7 +66,7 @@ public static class AuthApi
         });
         await db.AccessTokens.Where(t => t.UserId == user.Id && t.ExpiresAt <= now).ExecuteDeleteAsync(ct);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new LoginResponse(token, expires, "Bearer", new UserSummary(user.Id, user.UserName, user.DisplayName, user.Role)));
+        return TypedResults.Ok(new LoginResponse(token, expires, "Bearer", new UserSummary(user.Id, user.UserName, user.DisplayName, user.Role, user.DistrictCode)));
     }
 
     public static async Task<NoContent> Logout(HttpContext http, CrmDbContext db, CancellationToken ct)
@@ -84,7 +85,7 @@ public static class AuthApi
     {
         var id = principal.UserId();
         var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new UserSummary(u.Id, u.UserName, u.DisplayName, u.Role)).FirstOrDefaultAsync(ct);
+            .Select(u => new UserSummary(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictCode)).FirstOrDefaultAsync(ct);
         return user is null ? TypedResults.NotFound() : TypedResults.Ok(user);
     }
 }

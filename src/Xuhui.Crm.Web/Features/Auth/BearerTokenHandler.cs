@@ -18,7 +18,8 @@ public sealed class BearerTokenHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     CrmDbContext db,
-    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TimeProvider clock,
+    IOptions<Infrastructure.CrmOptions> crm) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -38,7 +39,7 @@ public sealed class BearerTokenHandler(
             .Where(t => t.TokenHash == hash && t.ExpiresAt > now)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.SecurityStamp, User = u })
             .Where(x => x.User.IsActive && x.User.SecurityStamp == x.SecurityStamp)
-            .Select(x => new { x.User.Id, x.User.UserName, x.User.Role, x.User.DisplayName })
+            .Select(x => new { x.User.Id, x.User.UserName, x.User.Role, x.User.DisplayName, x.User.DistrictCode })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (found is null)
         {
@@ -51,9 +52,11 @@ public sealed class BearerTokenHandler(
                 new Claim(ClaimTypes.Name, found.UserName),
                 new Claim(ClaimTypes.Role, found.Role),
                 new Claim("display_name", found.DisplayName),
+                .. DistrictScope.Claims(found.DistrictCode),
             ],
             SchemeName);
         db.ActorId = found.Id;
+        db.District = DistrictScope.For(found.DistrictCode, crm.Value);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

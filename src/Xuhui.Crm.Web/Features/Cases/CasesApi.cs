@@ -134,7 +134,7 @@ public static class CasesApi
         {
             errors.Add("ownerId", "专员只能为自己新建案件 (officers own the cases they open)");
         }
-        else if (!await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive && u.Role != Roles.Viewer, ct))
+        else if (!await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
         {
             errors.Add("ownerId", $"用户 {ownerId} 不存在、已停用或无权负责案件");
         }
@@ -340,7 +340,7 @@ public static class CasesApi
         {
             errors.Add("ownerId", "只有科长或管理员可以更换案件负责人");
         }
-        else if (ownerId != c.OwnerId && !await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive && u.Role != Roles.Viewer, ct))
+        else if (ownerId != c.OwnerId && !await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
         {
             errors.Add("ownerId", $"用户 {ownerId} 不存在、已停用或无权负责案件");
         }

@@ -26,6 +26,7 @@ public static class FirmsApi
         group.MapGet("/{id:long}/hnte-check", HnteCheckFor);
         group.MapGet("/{id:long}/status-changes", StatusChanges);
         group.MapPost("/{id:long}/status-changes", AddStatusChange).RequireAuthorization(Policies.Writer);
+        group.MapPost("/{id:long}/transfer", FirmTransfer.Transfer).RequireAuthorization(Policies.Manager);
         return api;
     }
 
@@ -68,6 +69,12 @@ public static class FirmsApi
         CancellationToken ct)
     {
         var errors = FirmValidation.Validate(request, reference);
+        var multi = options.Value.MultiDistrict;
+        if (multi && db.District is null && !reference.IsDistrict(request.District))
+        {
+            errors.Add("district", "区划代码不在上海市 16 个区之列 (not one of Shanghai's districts)");
+        }
+
         var me = user.UserId();
         var leadId = request.LeadOfficerId ?? (user.IsInRole(Roles.Officer) ? me : null);
         if (!user.IsManager() && leadId != me)
@@ -91,6 +98,13 @@ public static class FirmsApi
         var today = ShanghaiTime.Today(clock);
         var firm = new Firm { LeadOfficerId = leadId, AssignedOn = leadId is null ? null : today, Status = request.Status };
         FirmValidation.Apply(request, firm);
+        if (multi)
+        {
+            // A district user's firms are in their district whatever the body says; a city admin names it.
+            firm.DistrictCode = db.District ?? request.District;
+            firm.DistrictName = reference.DistrictName(firm.DistrictCode);
+        }
+
         firm.CoOfficers = request.CoOfficerIds.Distinct().Where(id => id != leadId).Select(id => new FirmOfficer { UserId = id }).ToList();
         firm.Financials = (request.Financials ?? []).Select(ToEntity).ToList();
         firm.StatusChanges.Add(new FirmStatusChange
@@ -137,6 +151,11 @@ public static class FirmsApi
         }
 
         var errors = FirmValidation.Validate(request, reference);
+        if (options.Value.MultiDistrict && request.District != firm.DistrictCode)
+        {
+            errors.Add("district", $"企业所属区须经迁移办理：POST /api/firms/{id}/transfer (a district changes by transfer only)");
+        }
+
         if (request.LeadOfficerId != firm.LeadOfficerId && !user.IsManager())
         {
             errors.Add("leadOfficerId", "只有科长或管理员可以更换负责专员 (only supervisors assign firms)");
@@ -345,7 +364,7 @@ public static class FirmsApi
     private static async Task CheckOfficersAsync(CrmDbContext db, Errors errors, long? leadId, List<long> coOfficerIds, CancellationToken ct)
     {
         var ids = coOfficerIds.Append(leadId ?? 0).Where(i => i != 0).Distinct().ToList();
-        var found = await db.Users.Where(u => ids.Contains(u.Id) && u.IsActive && u.Role != Roles.Viewer).Select(u => u.Id).ToListAsync(ct);
+        var found = await Users.UsersApi.Visible(db).Where(u => ids.Contains(u.Id) && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer).Select(u => u.Id).ToListAsync(ct);
         if (leadId is not null && !found.Contains(leadId.Value))
         {
             errors.Add("leadOfficerId", $"用户 {leadId} 不存在、已停用或无权负责企业 (unknown or inactive officer)");

@@ -3,7 +3,8 @@ using Xuhui.Crm.Domain.Programs;
 
 namespace Xuhui.Crm.Web.Features.Reference;
 
-public sealed record NamedCode(string Code, string NameZh, string NameEn);
+/// <param name="District">For a zone: the district it lies in.</param>
+public sealed record NamedCode(string Code, string NameZh, string NameEn, string? District = null);
 
 public sealed record IndustryRef(string Code, string NameZh, string NameEn, bool Key);
 
@@ -28,6 +29,10 @@ public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file)
     public ReferenceFile File { get; } = file;
 
     public bool IsZone(string code) => File.Zones.Any(z => z.Code == code);
+
+    public bool IsDistrict(string code) => File.Districts.Any(d => d.Code == code);
+
+    public string DistrictName(string code) => File.Districts.FirstOrDefault(d => d.Code == code)?.NameZh ?? code;
 
     public bool IsIndustry(string code) => File.Industries.Any(i => i.Code == code);
 

@@ -34,7 +34,7 @@ public sealed class ReminderEngine(
     /// <summary>Active users other than viewers, with their subscription or the defaults.</summary>
     public async Task<List<ReminderRecipient>> RecipientsAsync(IReadOnlyCollection<long>? only, CancellationToken ct)
     {
-        var users = db.Users.AsNoTracking().Where(u => u.IsActive && u.Role != Roles.Viewer);
+        var users = db.Users.AsNoTracking().Where(u => u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer);
         if (only is not null)
         {
             users = users.Where(u => only.Contains(u.Id));

@@ -47,7 +47,7 @@ public static class RequestRules
             errors.Add(prefix + "department", $"责任部门应为 (one of): {string.Join(", ", (reference.File.Departments ?? []).Select(d => d.Code))}");
         }
 
-        if (ownerId is { } owner && !await db.Users.AnyAsync(u => u.Id == owner && u.IsActive && u.Role != Roles.Viewer, ct))
+        if (ownerId is { } owner && !await db.Users.AnyAsync(u => u.Id == owner && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
         {
             errors.Add(prefix + "ownerId", $"用户 {owner} 不存在、已停用或无权承办");
         }

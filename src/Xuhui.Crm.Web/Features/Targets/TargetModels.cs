@@ -57,16 +57,27 @@ public sealed record IndicatorStatus(
     bool Provisional,
     double? ProgressPercent);
 
-public sealed record TargetsDto(DateOnly AsOf, HnteFigure HntePer10k, RdCenterFigure ForeignRdCenters, List<IndicatorStatus> Indicators);
+/// <param name="District">Multi-district deployments: the district counted, or 310000 for the city.</param>
+/// <param name="City">City-wide figures only: the ratio of sums and each district's own figures.</param>
+public sealed record TargetsDto(
+    DateOnly AsOf, HnteFigure HntePer10k, RdCenterFigure ForeignRdCenters, List<IndicatorStatus> Indicators, string? District = null, CityBreakdown? City = null);
+
+/// <param name="Provisional">The district's count for the year is not entered and an earlier year's stands in (or none at all).</param>
+public sealed record DistrictFigures(
+    string District, string DistrictName, int HnteFirms, int? LegalPersons, int? LegalPersonsYear, bool Provisional, double? HntePer10k, int ForeignRdCenters);
+
+/// <param name="HntePer10k">Σ certified firms ÷ Σ legal-person counts × 10,000 (not an average of the districts' ratios).</param>
+/// <param name="DistrictsWithoutCount">Districts with firms but no legal-person count yet: their firms count, their legal persons cannot.</param>
+public sealed record CityBreakdown(int HnteFirms, int LegalPersons, double? HntePer10k, List<string> DistrictsWithoutCount, List<DistrictFigures> Districts);
 
 public sealed record LegalPersonCountRequest(int? Count, string? Source, DateOnly? PublishedOn, string? Note, int? Version);
 
-public sealed record LegalPersonCountDto(int Year, int Count, string Source, DateOnly? PublishedOn, string? Note, int Version, DateTime UpdatedAt);
+public sealed record LegalPersonCountDto(int Year, int Count, string Source, DateOnly? PublishedOn, string? Note, int Version, DateTime UpdatedAt, string? District = null);
 
 public sealed record IndicatorValueRequest(double? Value, string? Source, DateOnly? SourceDate, string? Note, int? Version);
 
-public sealed record IndicatorValueDto(string Code, string Period, DateOnly PeriodEnd, double Value, string Source, DateOnly SourceDate, string? Note, int Version, DateTime UpdatedAt);
+public sealed record IndicatorValueDto(string Code, string Period, DateOnly PeriodEnd, double Value, string Source, DateOnly SourceDate, string? Note, int Version, DateTime UpdatedAt, string? District = null);
 
 public sealed record IndicatorTargetRequest(double? Target, string? Note, int? Version);
 
-public sealed record IndicatorTargetDto(string Code, int Year, double Target, string? Note, int Version);
+public sealed record IndicatorTargetDto(string Code, int Year, double Target, string? Note, int Version, string? District = null);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
@@ -25,9 +27,15 @@ public static class TargetsApi
         return api;
     }
 
-    public static async Task<Results<Ok<TargetsDto>, ValidationProblem>> Get(
-        string? asOf, TargetsService targets, TimeProvider clock, CancellationToken ct)
+    /// <param name="district">City-wide users: one district's figures (default: the city's, with each district's).</param>
+    public static async Task<Results<Ok<TargetsDto>, ValidationProblem, ProblemHttpResult>> Get(
+        string? asOf, string? district, TargetsService targets, CrmDbContext db, ReferenceData reference, TimeProvider clock, CancellationToken ct)
     {
+        if (DistrictScope.Narrow(db, reference, district) is { } notFound)
+        {
+            return notFound;
+        }
+
         var date = ShanghaiTime.Today(clock);
         if (asOf is not null && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
@@ -37,14 +45,33 @@ public static class TargetsApi
         return TypedResults.Ok(await targets.ComputeAsync(date, ct));
     }
 
-    public static async Task<Ok<List<LegalPersonCountDto>>> ListLegalPersons(CrmDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.LegalPersonCounts.AsNoTracking().OrderBy(l => l.Year)
-            .Select(l => new LegalPersonCountDto(l.Year, l.Count, l.Source, l.PublishedOn, l.Note, l.Version, l.UpdatedAt)).ToListAsync(ct));
+    public static async Task<Results<Ok<List<LegalPersonCountDto>>, ProblemHttpResult>> ListLegalPersons(
+        string? district, CrmDbContext db, ReferenceData reference, CancellationToken ct)
+    {
+        if (DistrictScope.Narrow(db, reference, district) is { } notFound)
+        {
+            return notFound;
+        }
+
+        return TypedResults.Ok(await db.LegalPersonCounts.AsNoTracking().OrderBy(l => l.DistrictCode).ThenBy(l => l.Year)
+            .Select(l => new LegalPersonCountDto(l.Year, l.Count, l.Source, l.PublishedOn, l.Note, l.Version, l.UpdatedAt, l.DistrictCode)).ToListAsync(ct));
+    }
 
     public static async Task<Results<Ok<LegalPersonCountDto>, Created<LegalPersonCountDto>, ValidationProblem, ProblemHttpResult>> PutLegalPersons(
-        int year, LegalPersonCountRequest request, CrmDbContext db, CancellationToken ct)
+        int year, string? district, LegalPersonCountRequest request, CrmDbContext db, ReferenceData reference, IOptions<CrmOptions> options, CancellationToken ct)
     {
+        if (DistrictScope.Narrow(db, reference, district) is { } notFound)
+        {
+            return notFound;
+        }
+
         var errors = new Errors();
+        var target = DistrictScope.WriteTarget(db, options.Value);
+        if (target is null)
+        {
+            errors.Add("district", "请用 ?district= 指明录入哪个区的数据 (name the district)");
+        }
+
         if (year is < 2000 or > 2100)
         {
             errors.Add("year", "年份应在 2000–2100 之间");
@@ -65,11 +92,11 @@ public static class TargetsApi
             return errors.ToProblem();
         }
 
-        var row = await db.LegalPersonCounts.FirstOrDefaultAsync(l => l.Year == year, ct);
+        var row = await db.LegalPersonCounts.FirstOrDefaultAsync(l => l.DistrictCode == target && l.Year == year, ct);
         var created = row is null;
         if (row is null)
         {
-            row = new LegalPersonCount { Year = year };
+            row = new LegalPersonCount { Year = year, DistrictCode = target! };
             db.LegalPersonCounts.Add(row);
         }
         else if (request.Version != row.Version)
@@ -93,20 +120,30 @@ public static class TargetsApi
         return created ? TypedResults.Created($"/api/statistics/enterprise-legal-persons/{year}", ToDto(row)) : TypedResults.Ok(ToDto(row));
     }
 
-    public static async Task<Results<Ok<List<IndicatorValueDto>>, ProblemHttpResult>> ListValues(string code, ReferenceData reference, CrmDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<List<IndicatorValueDto>>, ProblemHttpResult>> ListValues(string code, string? district, ReferenceData reference, CrmDbContext db, CancellationToken ct)
     {
+        if (DistrictScope.Narrow(db, reference, district, allowCity: true) is { } notFound)
+        {
+            return notFound;
+        }
+
         if (reference.File.Indicators.All(i => i.Code != code))
         {
             return Problems.NotFound($"指标 {code} 不存在 (indicator not found)");
         }
 
         return TypedResults.Ok(await db.IndicatorValues.AsNoTracking().Where(v => v.Code == code).OrderBy(v => v.PeriodEnd)
-            .Select(v => new IndicatorValueDto(v.Code, v.Period, v.PeriodEnd, v.Value, v.Source, v.SourceDate, v.Note, v.Version, v.UpdatedAt)).ToListAsync(ct));
+            .Select(v => new IndicatorValueDto(v.Code, v.Period, v.PeriodEnd, v.Value, v.Source, v.SourceDate, v.Note, v.Version, v.UpdatedAt, v.DistrictCode)).ToListAsync(ct));
     }
 
     public static async Task<Results<Ok<IndicatorValueDto>, Created<IndicatorValueDto>, ValidationProblem, ProblemHttpResult>> PutValue(
-        string code, string period, IndicatorValueRequest request, ReferenceData reference, CrmDbContext db, CancellationToken ct)
+        string code, string period, string? district, IndicatorValueRequest request, ReferenceData reference, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
+        if (DistrictScope.Narrow(db, reference, district, allowCity: true) is { } notFound)
+        {
+            return notFound;
+        }
+
         var indicator = reference.File.Indicators.FirstOrDefault(i => i.Code == code);
         if (indicator is null)
         {
@@ -117,6 +154,12 @@ public static class TargetsApi
         if (indicator.Computed)
         {
             errors.Add("code", $"「{indicator.NameZh}」由系统根据案件数据计算，不能手工录入 (computed from case data)");
+        }
+
+        var target = DistrictScope.WriteTarget(db, options.Value);
+        if (target is null)
+        {
+            errors.Add("district", "请用 ?district= 指明录入哪个区（或全市 310000）的数据 (name the district)");
         }
 
         var end = IndicatorPeriod.EndOf(period);
@@ -145,11 +188,11 @@ public static class TargetsApi
             return errors.ToProblem();
         }
 
-        var row = await db.IndicatorValues.FirstOrDefaultAsync(v => v.Code == code && v.Period == period, ct);
+        var row = await db.IndicatorValues.FirstOrDefaultAsync(v => v.DistrictCode == target && v.Code == code && v.Period == period, ct);
         var created = row is null;
         if (row is null)
         {
-            row = new IndicatorValue { Code = code, Period = period, PeriodEnd = end!.Value };
+            row = new IndicatorValue { Code = code, Period = period, PeriodEnd = end!.Value, DistrictCode = target! };
             db.IndicatorValues.Add(row);
         }
         else if (request.Version != row.Version)
@@ -173,20 +216,30 @@ public static class TargetsApi
         return created ? TypedResults.Created($"/api/indicators/{code}/values/{period}", ToDto(row)) : TypedResults.Ok(ToDto(row));
     }
 
-    public static async Task<Results<Ok<List<IndicatorTargetDto>>, ProblemHttpResult>> ListTargets(string code, ReferenceData reference, CrmDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<List<IndicatorTargetDto>>, ProblemHttpResult>> ListTargets(string code, string? district, ReferenceData reference, CrmDbContext db, CancellationToken ct)
     {
+        if (DistrictScope.Narrow(db, reference, district, allowCity: true) is { } notFound)
+        {
+            return notFound;
+        }
+
         if (reference.File.Indicators.All(i => i.Code != code))
         {
             return Problems.NotFound($"指标 {code} 不存在 (indicator not found)");
         }
 
         return TypedResults.Ok(await db.IndicatorTargets.AsNoTracking().Where(t => t.Code == code).OrderBy(t => t.Year)
-            .Select(t => new IndicatorTargetDto(t.Code, t.Year, t.Target, t.Note, t.Version)).ToListAsync(ct));
+            .Select(t => new IndicatorTargetDto(t.Code, t.Year, t.Target, t.Note, t.Version, t.DistrictCode)).ToListAsync(ct));
     }
 
     public static async Task<Results<Ok<IndicatorTargetDto>, Created<IndicatorTargetDto>, ValidationProblem, ProblemHttpResult>> PutTarget(
-        string code, int year, IndicatorTargetRequest request, ReferenceData reference, CrmDbContext db, CancellationToken ct)
+        string code, int year, string? district, IndicatorTargetRequest request, ReferenceData reference, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
+        if (DistrictScope.Narrow(db, reference, district, allowCity: true) is { } notFound)
+        {
+            return notFound;
+        }
+
         if (reference.File.Indicators.All(i => i.Code != code))
         {
             return Problems.NotFound($"指标 {code} 不存在 (indicator not found)");
@@ -198,9 +251,15 @@ public static class TargetsApi
             errors.Add("year", "年份应在 2021–2100 之间");
         }
 
-        if (request.Target is not { } target || !double.IsFinite(target) || target < 0)
+        if (request.Target is not { } value || !double.IsFinite(value) || value < 0)
         {
             errors.Add("target", "目标值应为非负数 (a non-negative number is required)");
+        }
+
+        var target = DistrictScope.WriteTarget(db, options.Value);
+        if (target is null)
+        {
+            errors.Add("district", "请用 ?district= 指明哪个区（或全市 310000）的目标 (name the district)");
         }
 
         if (errors.Any)
@@ -208,11 +267,11 @@ public static class TargetsApi
             return errors.ToProblem();
         }
 
-        var row = await db.IndicatorTargets.FirstOrDefaultAsync(t => t.Code == code && t.Year == year, ct);
+        var row = await db.IndicatorTargets.FirstOrDefaultAsync(t => t.DistrictCode == target && t.Code == code && t.Year == year, ct);
         var created = row is null;
         if (row is null)
         {
-            row = new IndicatorTarget { Code = code, Year = year };
+            row = new IndicatorTarget { Code = code, Year = year, DistrictCode = target! };
             db.IndicatorTargets.Add(row);
         }
         else if (request.Version != row.Version)
@@ -234,9 +293,9 @@ public static class TargetsApi
         return created ? TypedResults.Created($"/api/indicators/{code}/targets/{year}", ToDto(row)) : TypedResults.Ok(ToDto(row));
     }
 
-    private static LegalPersonCountDto ToDto(LegalPersonCount l) => new(l.Year, l.Count, l.Source, l.PublishedOn, l.Note, l.Version, l.UpdatedAt);
+    private static LegalPersonCountDto ToDto(LegalPersonCount l) => new(l.Year, l.Count, l.Source, l.PublishedOn, l.Note, l.Version, l.UpdatedAt, l.DistrictCode);
 
-    private static IndicatorValueDto ToDto(IndicatorValue v) => new(v.Code, v.Period, v.PeriodEnd, v.Value, v.Source, v.SourceDate, v.Note, v.Version, v.UpdatedAt);
+    private static IndicatorValueDto ToDto(IndicatorValue v) => new(v.Code, v.Period, v.PeriodEnd, v.Value, v.Source, v.SourceDate, v.Note, v.Version, v.UpdatedAt, v.DistrictCode);
 
-    private static IndicatorTargetDto ToDto(IndicatorTarget t) => new(t.Code, t.Year, t.Target, t.Note, t.Version);
+    private static IndicatorTargetDto ToDto(IndicatorTarget t) => new(t.Code, t.Year, t.Target, t.Note, t.Version, t.DistrictCode);
 }

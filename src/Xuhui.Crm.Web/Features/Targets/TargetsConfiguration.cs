@@ -8,7 +8,9 @@ internal sealed class LegalPersonCountConfiguration : IEntityTypeConfiguration<L
 {
     public void Configure(EntityTypeBuilder<LegalPersonCount> b)
     {
-        b.HasKey(x => x.Year);
+        // One count per district and year (the city's is the sum of its districts').
+        b.HasKey(x => new { x.DistrictCode, x.Year });
+        b.Property(x => x.DistrictCode).HasMaxLength(6);
         b.Property(x => x.Year).ValueGeneratedNever();
         b.Property(x => x.Version).IsConcurrencyToken();
         b.Property(x => x.Source).HasMaxLength(500).IsRequired();
@@ -25,7 +27,8 @@ internal sealed class IndicatorValueConfiguration : IEntityTypeConfiguration<Ind
         b.Property(x => x.Period).HasMaxLength(7).IsRequired();
         b.Property(x => x.Source).HasMaxLength(500).IsRequired();
         b.Property(x => x.Note).HasMaxLength(1000);
-        b.HasIndex(x => new { x.Code, x.Period }).IsUnique();
+        b.Property(x => x.DistrictCode).HasMaxLength(6).IsRequired();
+        b.HasIndex(x => new { x.DistrictCode, x.Code, x.Period }).IsUnique();
         b.HasIndex(x => new { x.Code, x.PeriodEnd });
     }
 }
@@ -37,7 +40,8 @@ internal sealed class IndicatorTargetConfiguration : IEntityTypeConfiguration<In
         b.Property(x => x.Version).IsConcurrencyToken();
         b.Property(x => x.Code).HasMaxLength(64).IsRequired();
         b.Property(x => x.Note).HasMaxLength(1000);
-        b.HasIndex(x => new { x.Code, x.Year }).IsUnique();
+        b.Property(x => x.DistrictCode).HasMaxLength(6).IsRequired();
+        b.HasIndex(x => new { x.DistrictCode, x.Code, x.Year }).IsUnique();
     }
 }
 
@@ -48,6 +52,7 @@ internal sealed class MonthlySnapshotConfiguration : IEntityTypeConfiguration<Mo
         b.Property(x => x.Month).HasMaxLength(7).IsRequired();
         b.Property(x => x.Trigger).HasMaxLength(32).IsRequired();
         b.Property(x => x.Reason).HasMaxLength(1000);
-        b.HasIndex(x => new { x.Month, x.Revision }).IsUnique();
+        b.Property(x => x.DistrictCode).HasMaxLength(6).IsRequired();
+        b.HasIndex(x => new { x.DistrictCode, x.Month, x.Revision }).IsUnique();
     }
 }

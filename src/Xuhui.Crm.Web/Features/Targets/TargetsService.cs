@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Cases;
+using Xuhui.Crm.Domain.Districts;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Domain.Targets;
@@ -21,7 +22,7 @@ namespace Xuhui.Crm.Web.Features.Targets;
 /// </list>
 /// Everything is counted in SQL; only the short lists (lapsing certificates, late-stage cases) are loaded.
 /// </summary>
-public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOptions<TargetsOptions> options)
+public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOptions<TargetsOptions> options, IOptions<Infrastructure.CrmOptions>? crm = null)
 {
     public const string HnteCode = "hnte-per-10k";
     public const string RdCentresCode = "foreign-rd-centers";
@@ -32,16 +33,75 @@ public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOp
 
     private TargetsOptions Options => options.Value;
 
+    private bool MultiDistrict => crm?.Value.MultiDistrict ?? false;
+
+    /// <summary>
+    /// The district counted: the context's scope (a district user, or a job or city user who narrowed it); null counts
+    /// the whole system (the city in a multi-district deployment, the one district otherwise).
+    /// </summary>
+    private string? District => db.District;
+
+    /// <summary>Cases for as-of counting: unfiltered, because a firm transferred away still counts for its old district before the transfer.</summary>
+    private IQueryable<Case> AllCases => db.Cases.IgnoreQueryFilters().AsNoTracking();
+
     public async Task<TargetsDto> ComputeAsync(DateOnly asOf, CancellationToken ct)
     {
-        var legal = await LegalPersonsForAsync(asOf.Year, ct);
-        var interim = await db.IndicatorTargets.AsNoTracking().Where(t => t.Year == asOf.Year).ToDictionaryAsync(t => t.Code, ct);
+        (LegalPersonBasis? LegalPersons, CityBreakdown Breakdown)? city = MultiDistrict && District is null ? await CityAsync(asOf, ct) : null;
+        var legal = city is { } c ? c.LegalPersons : await LegalPersonsForAsync(asOf.Year, ct);
+        var interim = await EnteredFor(db.IndicatorTargets.AsNoTracking()).Where(t => t.Year == asOf.Year).ToDictionaryAsync(t => t.Code, ct);
         var hnte = await HnteAsync(asOf, legal, TargetFor(HnteCode, asOf.Year, interim), ct);
         var rd = await RdCentresAsync(asOf, TargetFor(RdCentresCode, asOf.Year, interim), ct);
         var indicators = await IndicatorsAsync(asOf, hnte, rd, interim, ct);
-        return new TargetsDto(asOf, hnte, rd, indicators);
+        return new TargetsDto(asOf, hnte, rd, indicators, MultiDistrict ? District ?? DistrictCodes.City : null, city?.Breakdown);
     }
 
+    /// <summary>
+    /// City totals for HNTE per 10k are a ratio of sums: certified firms of every district ÷ the districts' legal-person
+    /// counts added up (each district's latest count up to the year). Averaging the districts' ratios would weigh a small
+    /// district like a large one.
+    /// </summary>
+    private async Task<(LegalPersonBasis? LegalPersons, CityBreakdown Breakdown)> CityAsync(DateOnly asOf, CancellationToken ct)
+    {
+        var counts = (await db.LegalPersonCounts.AsNoTracking().Where(l => l.Year <= asOf.Year && l.DistrictCode != DistrictCodes.City).ToListAsync(ct))
+            .GroupBy(l => l.DistrictCode).ToDictionary(g => g.Key, g => g.OrderByDescending(l => l.Year).First());
+        var firmDistricts = await db.Firms.AsNoTracking().Select(f => f.DistrictCode).Distinct().ToListAsync(ct);
+        var codes = firmDistricts.Concat(counts.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var rows = new List<DistrictFigures>();
+        foreach (var code in codes)
+        {
+            var firms = await HnteCertificatesValidOn(asOf, code).Select(c => c.FirmId).Distinct().CountAsync(ct);
+            var centres = await RdCentresRecognizedOn(asOf, code).CountAsync(ct);
+            var count = counts.GetValueOrDefault(code);
+            rows.Add(new DistrictFigures(
+                code, reference.DistrictName(code), firms, count?.Count, count?.Year, count is null || count.Year != asOf.Year,
+                TargetMath.Per10k(firms, count?.Count), centres));
+        }
+
+        var missing = rows.Where(r => r.LegalPersons is null).Select(r => r.District).ToList();
+        var sum = rows.Sum(r => r.LegalPersons ?? 0);
+        LegalPersonBasis? legal = sum == 0 ? null : new LegalPersonBasis(
+            rows.Where(r => r.LegalPersonsYear is not null).Min(r => r.LegalPersonsYear!.Value),
+            sum,
+            $"各区企业法人数合计（{rows.Count - missing.Count} 个区）(sum of the districts' counts)",
+            null,
+            rows.Any(r => r.Provisional));
+        return (legal, new CityBreakdown(rows.Sum(r => r.HnteFirms), sum, TargetMath.Per10k(rows.Sum(r => r.HnteFirms), sum), missing, rows));
+    }
+
+    /// <summary>Entered figures of the counted district; the city's own (code 310000) for the city in a multi-district deployment.</summary>
+    private IQueryable<T> EnteredFor<T>(IQueryable<T> rows)
+        where T : class, IDistrictOwned
+    {
+        if (!MultiDistrict)
+        {
+            return rows;
+        }
+
+        var code = District ?? DistrictCodes.City;
+        return rows.Where(r => r.DistrictCode == code);
+    }
+
+    /// <summary>The latest count up to <paramref name="year"/> (of the scope's district: the rows are filtered by it).</summary>
     public async Task<LegalPersonBasis?> LegalPersonsForAsync(int year, CancellationToken ct)
     {
         var row = await db.LegalPersonCounts.AsNoTracking().Where(l => l.Year <= year).OrderByDescending(l => l.Year).FirstOrDefaultAsync(ct);
@@ -54,25 +114,43 @@ public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOp
                 .Select(s => s.Status == FirmStatus.Active || s.Status == FirmStatus.MovedIn).FirstOrDefault()
             || (!c.Firm.StatusChanges.Any() && (c.Firm.Status == FirmStatus.Active || c.Firm.Status == FirmStatus.MovedIn))));
 
-    /// <summary>HNTE cases holding a certificate valid on <paramref name="d"/>, of firms in the district on that date.</summary>
-    public IQueryable<Case> HnteCertificatesValidOn(DateOnly d) => InDistrict(
-        db.Cases.AsNoTracking().Where(c => c.Program == ProgramCatalog.Hnte
+    /// <summary>
+    /// Cases whose firm is in <paramref name="district"/> on <paramref name="d"/>: the district of the firm's latest status
+    /// change on or before the date (rows without one: the firm's current district); null: in any district.
+    /// </summary>
+    public static IQueryable<Case> InDistrict(IQueryable<Case> cases, DateOnly d, string? district) => district is null
+        ? InDistrict(cases, d)
+        : cases.Where(c => !c.Firm!.IsArchived
+            && (c.Firm.StatusChanges.Where(s => s.EffectiveOn <= d).OrderByDescending(s => s.EffectiveOn).ThenByDescending(s => s.Id)
+                    .Select(s => (s.Status == FirmStatus.Active || s.Status == FirmStatus.MovedIn) && (s.DistrictCode ?? c.Firm.DistrictCode) == district)
+                    .FirstOrDefault()
+                || (!c.Firm.StatusChanges.Any() && (c.Firm.Status == FirmStatus.Active || c.Firm.Status == FirmStatus.MovedIn) && c.Firm.DistrictCode == district)));
+
+    /// <summary>HNTE cases holding a certificate valid on <paramref name="d"/>, of firms in the scope's district on that date.</summary>
+    public IQueryable<Case> HnteCertificatesValidOn(DateOnly d) => HnteCertificatesValidOn(d, District);
+
+    public IQueryable<Case> HnteCertificatesValidOn(DateOnly d, string? district) => InDistrict(
+        AllCases.Where(c => c.Program == ProgramCatalog.Hnte
             && (c.Stage == Certified || c.Stage == Expired)
             && c.CertificateIssuedOn <= d && c.CertificateExpiresOn >= d
             && !c.Transitions.Any(t => t.FromStage == Certified && t.On <= d && t.On < c.CertificateExpiresOn)),
-        d);
+        d,
+        district);
 
     /// <summary>Recognised foreign R&amp;D centres on <paramref name="d"/>, honouring the open-innovation-platform setting.</summary>
-    public IQueryable<Case> RdCentresRecognizedOn(DateOnly d)
+    public IQueryable<Case> RdCentresRecognizedOn(DateOnly d) => RdCentresRecognizedOn(d, District);
+
+    public IQueryable<Case> RdCentresRecognizedOn(DateOnly d, string? district)
     {
         var countPlatforms = Options.CountOpenInnovationPlatforms;
         var platform = Options.OpenInnovationPlatformType;
         return InDistrict(
-            db.Cases.AsNoTracking().Where(c => c.Program == ProgramCatalog.ForeignRdCenter
+            AllCases.Where(c => c.Program == ProgramCatalog.ForeignRdCenter
                 && (c.Stage == Recognized || c.Stage == Upgraded)
                 && c.RecognizedOn <= d
                 && (countPlatforms || c.RdCenterType == null || c.RdCenterType != platform)),
-            d);
+            d,
+            district);
     }
 
     private async Task<HnteFigure> HnteAsync(DateOnly d, LegalPersonBasis? legal, TargetBasis target, CancellationToken ct)
@@ -81,7 +159,7 @@ public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOp
         var yearEnd = new DateOnly(d.Year, 12, 31);
         var lapsing = await HnteCertificatesValidOn(d)
             .Where(c => c.CertificateExpiresOn < yearEnd)
-            .Where(c => !db.Cases.Any(o => o.FirmId == c.FirmId && o.Program == ProgramCatalog.Hnte && o.Id != c.Id
+            .Where(c => !AllCases.Any(o => o.FirmId == c.FirmId && o.Program == ProgramCatalog.Hnte && o.Id != c.Id
                                            && o.Stage == Certified && o.CertificateExpiresOn > c.CertificateExpiresOn))
             .OrderBy(c => c.CertificateExpiresOn).ThenBy(c => c.Id)
             .Select(c => new LapsingCertificate(
@@ -90,7 +168,7 @@ public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOp
                 c.Firm!.Name,
                 c.CertificateNumber,
                 c.CertificateExpiresOn!.Value,
-                db.Cases.Where(o => o.FirmId == c.FirmId && o.Program == ProgramCatalog.Hnte && o.IsOpen).Select(o => o.Stage).FirstOrDefault()))
+                AllCases.Where(o => o.FirmId == c.FirmId && o.Program == ProgramCatalog.Hnte && o.IsOpen).Select(o => o.Stage).FirstOrDefault()))
             .ToListAsync(ct);
 
         // A firm with two lapsing certificates is one firm lost.
@@ -135,7 +213,7 @@ public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOp
         var windowFrom = d.AddMonths(-Options.ConversionWindowMonths);
         var rates = await ConversionRatesAsync(program, late, windowFrom, d, ct);
 
-        var stageAt = await InDistrict(db.Cases.AsNoTracking().Where(c => c.Program == programCode && c.OpenedOn <= d), d)
+        var stageAt = await InDistrict(AllCases.Where(c => c.Program == programCode && c.OpenedOn <= d), d, District)
             .Select(c => c.Transitions.Where(t => t.On <= d).OrderByDescending(t => t.On).ThenByDescending(t => t.Id).Select(t => t.ToStage).FirstOrDefault())
             .Where(s => s != null && late.Contains(s))
             .ToListAsync(ct);
@@ -207,7 +285,7 @@ public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOp
     private async Task<List<IndicatorStatus>> IndicatorsAsync(
         DateOnly d, HnteFigure hnte, RdCenterFigure rd, Dictionary<string, IndicatorTarget> interim, CancellationToken ct)
     {
-        var values = await db.IndicatorValues.AsNoTracking().Where(v => v.PeriodEnd <= d).ToListAsync(ct);
+        var values = await EnteredFor(db.IndicatorValues.AsNoTracking()).Where(v => v.PeriodEnd <= d).ToListAsync(ct);
         var latest = values.GroupBy(v => v.Code).ToDictionary(g => g.Key, g => g.OrderByDescending(v => v.PeriodEnd).First());
         var list = new List<IndicatorStatus>();
         foreach (var i in reference.File.Indicators)

@@ -275,7 +275,7 @@ public static class TasksApi
             errors.Add("dueOn", "截止日期必填 (required)");
         }
 
-        if (r.AssigneeId is { } a && !await db.Users.AnyAsync(u => u.Id == a && u.IsActive && u.Role != Roles.Viewer, ct))
+        if (r.AssigneeId is { } a && !await db.Users.AnyAsync(u => u.Id == a && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
         {
             errors.Add("assigneeId", $"用户 {a} 不存在、已停用或无权承办");
         }

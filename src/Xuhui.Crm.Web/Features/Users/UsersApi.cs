@@ -7,17 +7,21 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Reference;
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Features.Users;
 
-public sealed record UserRequest(int? Version, string? UserName, string? DisplayName, string? Email, string? Role, long? SupervisorId, string? Password);
+/// <param name="District">The user's district (GB/T 2260 code); see <see cref="UsersApi.ResolveDistrict"/> for when it may be omitted.</param>
+public sealed record UserRequest(int? Version, string? UserName, string? DisplayName, string? Email, string? Role, long? SupervisorId, string? Password, string? District = null);
 
 public sealed record DeactivateRequest(long? HandOverTo);
 
-public sealed record UserDto(long Id, int Version, string UserName, string DisplayName, string? Email, string Role, long? SupervisorId, bool IsActive, DateTime CreatedAt)
+/// <param name="District">Null for a city-wide user (city admin, city viewer).</param>
+public sealed record UserDto(long Id, int Version, string UserName, string DisplayName, string? Email, string Role, long? SupervisorId, bool IsActive, DateTime CreatedAt, string? District = null)
 {
-    public static UserDto From(User u) => new(u.Id, u.Version, u.UserName, u.DisplayName, u.Email, u.Role, u.SupervisorId, u.IsActive, u.CreatedAt);
+    public static UserDto From(User u) => new(u.Id, u.Version, u.UserName, u.DisplayName, u.Email, u.Role, u.SupervisorId, u.IsActive, u.CreatedAt, u.DistrictCode);
 }
 
 /// <summary>What anyone logged in may know of a colleague (for pickers): no email.</summary>
@@ -41,22 +45,30 @@ public static class UsersApi
         return api;
     }
 
+    /// <summary>
+    /// The users of the context's district scope (all with no scope). Users carry no global filter: a transferred firm's
+    /// cases and history still name officers of its old district, and a filtered join would drop those rows.
+    /// </summary>
+    public static IQueryable<User> Visible(CrmDbContext db) =>
+        db.District is { } district ? db.Users.Where(u => u.DistrictCode == district) : db.Users;
+
     public static async Task<Ok<List<OfficerDto>>> Officers(CrmDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.Id)
+        TypedResults.Ok(await Visible(db).AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.Id)
             .Select(u => new OfficerDto(u.Id, u.DisplayName, u.Role, u.SupervisorId)).ToListAsync(ct));
 
     public static async Task<Ok<List<UserDto>>> List(CrmDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct)).Select(UserDto.From).ToList());
+        TypedResults.Ok((await Visible(db).AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct)).Select(UserDto.From).ToList());
 
     public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Get(long id, CrmDbContext db, CancellationToken ct) =>
-        await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) is { } u
+        await Visible(db).AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) is { } u
             ? TypedResults.Ok(UserDto.From(u))
             : Problems.NotFound($"用户 {id} 不存在 (user not found)");
 
     public static async Task<Results<Created<UserDto>, ValidationProblem>> Create(
-        UserRequest request, CrmDbContext db, IPasswordHasher<User> hasher, CancellationToken ct)
+        UserRequest request, CrmDbContext db, IPasswordHasher<User> hasher, ReferenceData reference, IOptions<CrmOptions> options, CancellationToken ct)
     {
         var errors = await ValidateAsync(request, null, db, ct);
+        var district = ResolveDistrict(request, null, db, reference, options.Value, errors);
         if (string.IsNullOrWhiteSpace(request.UserName))
         {
             errors.Add("userName", "用户名必填 (required)");
@@ -83,6 +95,7 @@ public static class UsersApi
             Email = request.Email?.Trim(),
             Role = request.Role!,
             SupervisorId = request.SupervisorId,
+            DistrictCode = district,
         };
         user.PasswordHash = hasher.HashPassword(user, request.Password!);
         db.Users.Add(user);
@@ -91,9 +104,9 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> Update(
-        long id, UserRequest request, CrmDbContext db, IPasswordHasher<User> hasher, CancellationToken ct)
+        long id, UserRequest request, CrmDbContext db, IPasswordHasher<User> hasher, ReferenceData reference, IOptions<CrmOptions> options, CancellationToken ct)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        var user = await Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
         {
             return Problems.NotFound($"用户 {id} 不存在 (user not found)");
@@ -110,6 +123,7 @@ public static class UsersApi
         }
 
         var errors = await ValidateAsync(request, user, db, ct);
+        var district = ResolveDistrict(request, user, db, reference, options.Value, errors);
         if (request.UserName is not null && request.UserName.Trim() != user.UserName)
         {
             errors.Add("userName", "用户名不可修改 (user names do not change)");
@@ -127,7 +141,9 @@ public static class UsersApi
         }
 
         db.Entry(user).Property(u => u.Version).OriginalValue = request.Version!.Value;
-        var stampChanges = request.Role != user.Role || request.Password is not null;
+        // A new district changes what the user may see: their sessions end like on a role change.
+        var stampChanges = request.Role != user.Role || request.Password is not null || district != user.DistrictCode;
+        user.DistrictCode = district;
         user.DisplayName = request.DisplayName!.Trim();
         user.Email = request.Email?.Trim();
         user.Role = request.Role!;
@@ -188,7 +204,7 @@ public static class UsersApi
             return Problems.Field("handOverTo", "停用用户须指定接手其企业、案件和待办的人员 (name who takes over)");
         }
 
-        var successor = await db.Users.FirstOrDefaultAsync(u => u.Id == request.HandOverTo && u.IsActive && u.Role != Roles.Viewer, ct);
+        var successor = await db.Users.FirstOrDefaultAsync(u => u.Id == request.HandOverTo && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct);
         if (successor is null || successor.Id == id)
         {
             return Problems.Field("handOverTo", "接手人须为其他在职的专员、科长或管理员 (an active officer, supervisor or admin)");
@@ -230,6 +246,51 @@ public static class UsersApi
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new HandOverSummary(led, co, cases.Count, tasks.Count, reports.Count));
+    }
+
+    /// <summary>
+    /// One district: every user is in the deployment's district unless named. Several: a district admin's users are in
+    /// the admin's district; a city admin names it, except for city viewers and city admins (no district: they see all).
+    /// </summary>
+    public static string? ResolveDistrict(UserRequest r, User? existing, CrmDbContext db, ReferenceData reference, CrmOptions options, Errors errors)
+    {
+        if (r.District is { } named && !reference.IsDistrict(named))
+        {
+            errors.Add("district", "区划代码不在上海市 16 个区之列 (not one of Shanghai's districts)");
+            return existing?.DistrictCode;
+        }
+
+        if (!options.MultiDistrict)
+        {
+            return r.District ?? existing?.DistrictCode ?? options.District;
+        }
+
+        var cityWideRole = r.Role is Roles.Admin or Roles.CityViewer;
+        if (db.District is { } mine)
+        {
+            if (r.Role == Roles.CityViewer)
+            {
+                errors.Add("role", "区管理员不能设立全市只读用户 (only a city admin creates city viewers)");
+            }
+            else if (r.District is not null && r.District != mine)
+            {
+                errors.Add("district", $"区管理员只能管理本区 ({mine}) 的用户 (your own district only)");
+            }
+
+            return mine;
+        }
+
+        if (r.Role == Roles.CityViewer)
+        {
+            return null;
+        }
+
+        if (r.District is null && !cityWideRole)
+        {
+            errors.Add("district", "请指定该用户所属区 (a district is required for this role)");
+        }
+
+        return r.District;
     }
 
     private static async Task<Errors> ValidateAsync(UserRequest r, User? existing, CrmDbContext db, CancellationToken ct)

@@ -251,7 +251,7 @@ public static class VisitsApi
         var officerIds = (r.OfficerIds ?? []).Distinct().ToList();
         if (officerIds.Count > 0)
         {
-            var known = await db.Users.Where(u => officerIds.Contains(u.Id) && u.IsActive && u.Role != Roles.Viewer).CountAsync(ct);
+            var known = await db.Users.Where(u => officerIds.Contains(u.Id) && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer).CountAsync(ct);
             if (known != officerIds.Count)
             {
                 errors.Add("officerIds", "包含不存在或已停用的专员 (unknown or inactive officer)");
@@ -280,7 +280,7 @@ public static class VisitsApi
                 errors.Add($"followUps[{i}].dueOn", "截止日期必填 (required)");
             }
 
-            if (f.AssigneeId is { } a && !await db.Users.AnyAsync(u => u.Id == a && u.IsActive && u.Role != Roles.Viewer, ct))
+            if (f.AssigneeId is { } a && !await db.Users.AnyAsync(u => u.Id == a && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
             {
                 errors.Add($"followUps[{i}].assigneeId", $"用户 {a} 不存在或已停用");
             }

@@ -9,7 +9,8 @@ using Xuhui.Crm.Web.Pages.Infrastructure;
 namespace Xuhui.Crm.Web.Pages.Admin;
 
 /// <summary>Users and roles (the /Admin folder requires the admin policy), through the /api/users handlers.</summary>
-public sealed class UsersModel(CrmDbContext db, IPasswordHasher<User> hasher, UiText t) : PageModel
+public sealed class UsersModel(
+    CrmDbContext db, IPasswordHasher<User> hasher, UiText t, Features.Reference.ReferenceData reference, Microsoft.Extensions.Options.IOptions<Xuhui.Crm.Web.Infrastructure.CrmOptions> options) : PageModel
 {
     public sealed class NewUser
     {
@@ -18,6 +19,9 @@ public sealed class UsersModel(CrmDbContext db, IPasswordHasher<User> hasher, Ui
         public string? Email { get; set; }
         public string Role { get; set; } = Roles.Officer;
         public string? Password { get; set; }
+
+        /// <summary>Empty: the admin's own district (or the deployment's).</summary>
+        public string? District { get; set; }
     }
 
     [BindProperty]
@@ -29,8 +33,8 @@ public sealed class UsersModel(CrmDbContext db, IPasswordHasher<User> hasher, Ui
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        var request = new UserRequest(null, Form.UserName, Form.DisplayName, Form.Email, Form.Role, null, Form.Password);
-        var outcome = ApiOutcome.From<UserDto>(await UsersApi.Create(request, db, hasher, ct));
+        var request = new UserRequest(null, Form.UserName, Form.DisplayName, Form.Email, Form.Role, null, Form.Password, string.IsNullOrWhiteSpace(Form.District) ? null : Form.District.Trim());
+        var outcome = ApiOutcome.From<UserDto>(await UsersApi.Create(request, db, hasher, reference, options, ct));
         if (outcome.Ok)
         {
             TempData["Flash"] = t.Format("已创建用户 {0}", outcome.Value!.UserName);
@@ -50,8 +54,8 @@ public sealed class UsersModel(CrmDbContext db, IPasswordHasher<User> hasher, Ui
             return NotFound();
         }
 
-        var request = new UserRequest(version, user.UserName, user.DisplayName, user.Email, role, user.SupervisorId, null);
-        var outcome = ApiOutcome.From<UserDto>(await UsersApi.Update(id, request, db, hasher, ct));
+        var request = new UserRequest(version, user.UserName, user.DisplayName, user.Email, role, user.SupervisorId, null, user.District);
+        var outcome = ApiOutcome.From<UserDto>(await UsersApi.Update(id, request, db, hasher, reference, options, ct));
         TempData[outcome.Ok ? "Flash" : "Error"] = outcome.Ok ? t.Format("{0} 的角色已改为 {1}", user.DisplayName, t[RoleName(role)]) : outcome.Message;
         return RedirectToPage();
     }
@@ -62,6 +66,7 @@ public sealed class UsersModel(CrmDbContext db, IPasswordHasher<User> hasher, Ui
         Roles.Supervisor => "科长",
         Roles.Officer => "专员",
         Roles.Viewer => "只读",
+        Roles.CityViewer => "全市只读",
         _ => role,
     };
 }

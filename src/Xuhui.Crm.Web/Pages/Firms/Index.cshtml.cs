@@ -34,7 +34,7 @@ public sealed class IndexModel(FirmSearch search, CrmDbContext db, ReferenceData
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Colleagues = (await UsersApi.Officers(db, ct)).Value!.Where(o => o.Role != Domain.Users.Roles.Viewer).ToList();
+        Colleagues = (await UsersApi.Officers(db, ct)).Value!.Where(o => !Domain.Users.Roles.IsReadOnly(o.Role)).ToList();
         Officers = Colleagues.ToDictionary(o => o.Id, o => o.DisplayName);
         var query = new FirmQuery(Blank(Q), Blank(Program), Blank(Stage), OfficerId, Blank(Zone), Blank(Industry), Blank(Tier), null, Blank(Sort), PageNumber, PageSize);
         var errors = query.Validate();

@@ -152,6 +152,7 @@ public static class English
         ["高新技术企业预检"] = "HNTE pre-check",
         ["专员"] = "Officer",
         ["只读"] = "Viewer",
+        ["全市只读"] = "City viewer",
         ["科长"] = "Supervisor",
         ["管理员"] = "Admin",
         ["在营"] = "Active",

@@ -23,6 +23,7 @@ public static class WebSignIn
                 new Claim(ClaimTypes.Role, user.Role),
                 new Claim("display_name", user.DisplayName),
                 new Claim(StampClaim, user.SecurityStamp),
+                .. Features.Auth.DistrictScope.Claims(user.DistrictCode),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme);
         return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
@@ -35,7 +36,9 @@ public static class WebSignIn
         var db = context.HttpContext.RequestServices.GetRequiredService<CrmDbContext>();
         var id = principal?.UserId() ?? 0;
         var stamp = principal?.FindFirstValue(StampClaim);
-        if (id == 0 || !await db.Users.AsNoTracking().AnyAsync(u => u.Id == id && u.IsActive && u.SecurityStamp == stamp, context.HttpContext.RequestAborted))
+        var found = id == 0 ? null : await db.Users.AsNoTracking().Where(u => u.Id == id && u.IsActive && u.SecurityStamp == stamp)
+            .Select(u => new { u.DistrictCode }).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+        if (found is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -43,6 +46,7 @@ public static class WebSignIn
         }
 
         db.ActorId = id;
+        db.District = Features.Auth.DistrictScope.For(found.DistrictCode, context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value);
     }
 
     public static string DisplayName(this ClaimsPrincipal user) => user.FindFirstValue("display_name") ?? user.Identity?.Name ?? string.Empty;

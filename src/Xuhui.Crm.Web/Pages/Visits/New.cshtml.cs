@@ -91,7 +91,7 @@ public sealed class NewModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOp
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        Colleagues = (await UsersApi.Officers(db, ct)).Value!.Where(o => o.Role != Roles.Viewer).ToList();
+        Colleagues = (await UsersApi.Officers(db, ct)).Value!.Where(o => !Roles.IsReadOnly(o.Role)).ToList();
         if (Form.FirmId is not { } firmId)
         {
             if (!string.IsNullOrWhiteSpace(Q))
