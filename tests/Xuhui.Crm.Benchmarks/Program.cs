@@ -22,7 +22,7 @@ if (args.Contains("--sql-log"))
 {
     // Each command's duration, to see which section costs what.
     optionsBuilder.LogTo(
-        m => Console.WriteLine(m.Length > 400 ? m[..400] : m),
+        m => Console.WriteLine(args.Contains("--sql-full") || m.Length <= 400 ? m : m[..400]),
         [Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandExecuted]);
 }
 

@@ -21,6 +21,7 @@ public sealed class WorkbookTests(OctoberHost host) : IClassFixture<OctoberHost>
                 ReportWorkbook.OverviewSheet, ReportWorkbook.IndicatorSheet, ReportWorkbook.StageSheet, ReportWorkbook.MovesSheet,
                 ReportWorkbook.StalledSheet, ReportWorkbook.DurationSheet, ReportWorkbook.OfficerSheet, ReportWorkbook.ZoneSheet,
                 ReportWorkbook.FollowUpSheet, ReportWorkbook.WinsSheet, ReportWorkbook.LapsingSheet, ReportWorkbook.ProjectionSheet,
+                ReportWorkbook.RequestSheet, ReportWorkbook.RequestOverdueSheet,
             ],
             xlsx.GetSheetNames());
 

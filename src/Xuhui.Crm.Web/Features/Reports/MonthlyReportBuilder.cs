@@ -37,6 +37,7 @@ public sealed class MonthlyReportBuilder(
         var visits = await VisitsAsync(from, to, ct);
         var followUps = await FollowUpsAsync(from, to, overdueAsOf, ct);
         var figures = await targets.ComputeAsync(asOf, ct);
+        var requests = await RequestFigures.ComputeAsync(db, reference, from, to, asOf, overdueAsOf, ct);
 
         var pipeline = Programs.Programs.Select(p =>
         {
@@ -78,7 +79,8 @@ public sealed class MonthlyReportBuilder(
             visits,
             followUps,
             figures,
-            wins);
+            wins,
+            requests);
     }
 
     private enum MoveKind

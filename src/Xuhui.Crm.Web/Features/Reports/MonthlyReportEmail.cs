@@ -88,6 +88,14 @@ public sealed class MonthlyReportEmail(
             $"本月走访 {r.Visits.Visits} 次，覆盖企业 {r.Visits.FirmsVisited} 家；跟进事项按时完成 {r.FollowUps.CompletedOnTime}、逾期完成 {r.FollowUps.CompletedLate}、仍逾期 {r.FollowUps.StillOverdue}",
             $"停滞超过 {r.StalledDays} 天的案件：{r.StalledTotal} 件",
         };
+        if (r.Requests is { } q)
+        {
+            static string Percent(double? rate) => rate is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
+            lines.Add($"企业诉求：本月新提 {q.Raised} 件，办结 {q.Closed} 件（已解决 {q.Resolved}、无法解决 {q.CannotResolve}），办结率 {Percent(q.ClosureRate)}，"
+                + $"办结用时中位数 {q.MedianDaysToClose?.ToString("0.#", CultureInfo.InvariantCulture) ?? "—"} 天；月末逾期未办结 {q.Overdue} 件；"
+                + $"满意 {q.Satisfaction.Satisfied}、基本满意 {q.Satisfaction.Basically}、不满意 {q.Satisfaction.Dissatisfied}");
+        }
+
         return string.Join(lineBreak, lines.Select(encode));
     }
 

@@ -4,6 +4,7 @@ namespace Xuhui.Crm.Web.Features.Reports;
 
 /// <param name="Frozen">True when read from a month-end snapshot; false for the running month or a month never frozen.</param>
 /// <param name="SnapshotRevision">Revision of the snapshot read, when frozen.</param>
+/// <param name="Requests">Firm requests (企业诉求); null in snapshots frozen before the section existed.</param>
 public sealed record MonthlyReport(
     string Month,
     DateOnly From,
@@ -19,7 +20,8 @@ public sealed record MonthlyReport(
     VisitSection Visits,
     FollowUpSection FollowUps,
     TargetsDto Targets,
-    List<NotableWin> Wins);
+    List<NotableWin> Wins,
+    RequestSection? Requests = null);
 
 /// <summary>One programme: cases per stage at month end and the month's movements.</summary>
 public sealed record ProgramPipeline(
@@ -52,6 +54,38 @@ public sealed record FollowUpSection(DateOnly OverdueAsOf, int CompletedOnTime, 
 public sealed record AssigneeFollowUps(long UserId, string Name, int CompletedOnTime, int CompletedLate, int StillOverdue);
 
 public sealed record NotableWin(DateOnly On, long CaseId, long FirmId, string FirmName, string Program, string ProgramName, string Stage, string StageName, string? Detail);
+
+/// <summary>
+/// Firm requests (企业诉求) in the month; the definitions are in Features/Reports/README.md. Dates are the ledger's
+/// Shanghai business dates (raised on, closed on, deadline).
+/// </summary>
+/// <param name="OpenAtStart">Raised before the first day and not closed before it.</param>
+/// <param name="Raised">Raised on a day of the month.</param>
+/// <param name="Closed">Closed on a day of the month, either outcome (<paramref name="Resolved"/> + <paramref name="CannotResolve"/>).</param>
+/// <param name="ClosureRate">Closed ÷ (open at start + raised), 0–1 rounded to 4 places; null when both are 0.</param>
+/// <param name="MedianDaysToClose">Calendar days from raised to closed over the requests closed in the month.</param>
+/// <param name="OpenAtEnd">Raised by the cut-off and not closed by it.</param>
+/// <param name="Overdue">Open at the cut-off with a deadline on or before it (the ledger calls them overdue the next day).</param>
+public sealed record RequestSection(
+    DateOnly OverdueAsOf,
+    int OpenAtStart,
+    int Raised,
+    int Closed,
+    int Resolved,
+    int CannotResolve,
+    double? ClosureRate,
+    double? MedianDaysToClose,
+    int OpenAtEnd,
+    int Overdue,
+    List<RequestGroupCount> OverdueByDepartment,
+    List<RequestGroupCount> OverdueByCategory,
+    RequestSatisfaction Satisfaction);
+
+/// <param name="Code">Department or category code; null for requests without a department.</param>
+public sealed record RequestGroupCount(string? Code, string Name, int Count);
+
+/// <summary>Among the requests closed in the month; the rate is (satisfied + basically) ÷ recorded, null when none recorded.</summary>
+public sealed record RequestSatisfaction(int Satisfied, int Basically, int Dissatisfied, int NotRecorded, double? SatisfiedRate);
 
 /// <summary>Summary of one stored snapshot revision.</summary>
 public sealed record SnapshotInfo(string Month, int Revision, DateTime TakenAt, long? TakenById, string Trigger, string? Reason);

@@ -19,15 +19,17 @@ public static class ReportWorkbook
     public const string WinsSheet = "本月成果";
     public const string LapsingSheet = "高企证书将到期";
     public const string ProjectionSheet = "转化率与预测";
+    public const string RequestSheet = "企业诉求";
+    public const string RequestOverdueSheet = "诉求逾期分布";
 
     private static readonly string[] DateColumns = ["日期", "阶段起始日", "到期日", "来源日期", "统计截止日"];
     private static readonly string[] IntegerColumns =
     [
         "案件数", "新增", "推进", "回退", "成功", "失败", "其他", "停留天数", "完成次数", "走访次数", "走访企业数",
-        "按时完成", "逾期完成", "仍逾期", "在途案件", "结果数", "案件编号", "企业编号",
+        "按时完成", "逾期完成", "仍逾期", "在途案件", "结果数", "案件编号", "企业编号", "件数", "逾期件数",
     ];
 
-    private static readonly string[] DecimalColumns = ["当前值", "2020基数", "2025目标", "年度目标", "完成进度(%)", "中位天数", "转化率", "预计成功"];
+    private static readonly string[] DecimalColumns = ["当前值", "2020基数", "2025目标", "年度目标", "完成进度(%)", "中位天数", "转化率", "预计成功", "数值"];
 
     public static byte[] Build(MonthlyReport r)
     {
@@ -79,6 +81,11 @@ public static class ReportWorkbook
             [ProjectionSheet] = t.HntePer10k.Projection.Stages.Concat(t.ForeignRdCenters.Projection.Stages).Select(s => Row(
                 ("项目", s.Program), ("阶段", s.StageName), ("在途案件", s.OpenCases), ("成功", s.Wins), ("失败", s.Losses), ("结果数", s.Outcomes),
                 ("转化率", s.Rate), ("预计成功", s.ExpectedWins), ("状态", s.Status == "ok" ? "正常" : "样本不足"))).ToList(),
+            [RequestSheet] = RequestRows(r.Requests),
+            [RequestOverdueSheet] = r.Requests is not { } q ? new List<Dictionary<string, object?>>() :
+                q.OverdueByDepartment.Select(g => Row(("分类", "按责任部门"), ("名称", g.Name), ("逾期件数", g.Count)))
+                    .Concat(q.OverdueByCategory.Select(g => Row(("分类", "按诉求类别"), ("名称", g.Name), ("逾期件数", g.Count))))
+                    .ToList(),
         };
 
         // Empty sections keep their header row.
@@ -102,11 +109,43 @@ public static class ReportWorkbook
                 new DynamicExcelColumn("指标") { Width = 30 },
                 new DynamicExcelColumn("来源") { Width = 40 },
                 new DynamicExcelColumn("项目") { Width = 24 },
+                new DynamicExcelColumn("名称") { Width = 24 },
             ],
         };
         using var stream = new MemoryStream();
         stream.SaveAs(sheets, configuration: config);
         return stream.ToArray();
+    }
+
+    /// <summary>Counts in 件数, rates (as %) and days in 数值, so each column keeps one number format.</summary>
+    private static List<Dictionary<string, object?>> RequestRows(RequestSection? q)
+    {
+        if (q is null)
+        {
+            return [Row(("项目", "（该快照生成时尚无此节）"), ("件数", null), ("数值", null))];
+        }
+
+        static double? Percent(double? rate) => rate is { } v ? Math.Round(v * 100, 2) : null;
+        Dictionary<string, object?> Count(string label, int n) => Row(("项目", label), ("件数", n), ("数值", null));
+        Dictionary<string, object?> Value(string label, double? v) => Row(("项目", label), ("件数", null), ("数值", v));
+        var cutOff = q.OverdueAsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return
+        [
+            Count("月初在办", q.OpenAtStart),
+            Count("本月新提", q.Raised),
+            Count("本月办结", q.Closed),
+            Count("其中：已解决", q.Resolved),
+            Count("其中：无法解决", q.CannotResolve),
+            Value("办结率(%)", Percent(q.ClosureRate)),
+            Value("办结用时中位数（自然日）", q.MedianDaysToClose),
+            Count("月末在办", q.OpenAtEnd),
+            Count($"逾期未办结（截至 {cutOff}）", q.Overdue),
+            Count("满意", q.Satisfaction.Satisfied),
+            Count("基本满意", q.Satisfaction.Basically),
+            Count("不满意", q.Satisfaction.Dissatisfied),
+            Count("未评价", q.Satisfaction.NotRecorded),
+            Value("满意率(%)", Percent(q.Satisfaction.SatisfiedRate)),
+        ];
     }
 
     private static Dictionary<string, object?> Row(params (string Header, object? Value)[] cells) =>
@@ -120,6 +159,7 @@ public static class ReportWorkbook
         ZoneSheet => [Row(("区域", "（无）"), ("走访次数", null), ("走访企业数", null))],
         WinsSheet => [Row(("日期", null), ("企业", "（无）"), ("项目", null), ("阶段", null), ("说明", null))],
         LapsingSheet => [Row(("企业编号", null), ("企业", "（无）"), ("证书编号", null), ("到期日", null), ("续期案件阶段", null))],
+        RequestOverdueSheet => [Row(("分类", null), ("名称", "（无）"), ("逾期件数", null))],
         _ => [Row(("说明", "（无）"))],
     };
 }
