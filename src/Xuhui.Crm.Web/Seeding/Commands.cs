@@ -103,7 +103,17 @@ public static class Commands
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Console.WriteLine($"Copying {Path.GetFullPath(from)} into PostgreSQL");
-        var tables = await PostgresCopy.RunAsync(from, to, Console.Out);
+        IReadOnlyList<CopiedTable> tables;
+        try
+        {
+            tables = await PostgresCopy.RunAsync(from, to, Console.Out);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail(e.Message);
+        }
+
+
         var rows = tables.Sum(t => t.Rows);
         var copy = tables.Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Elapsed);
         Console.WriteLine($"Done in {watch.Elapsed.TotalSeconds:F1} s: {rows:N0} rows, COPY {copy.TotalSeconds:F1} s ({rows / copy.TotalSeconds:N0} rows/s).");

@@ -47,6 +47,16 @@ public static class PostgresCopy
             await log.WriteLineAsync($"  {t}: not in the PostgreSQL schema, left out");
         }
 
+        // The copy truncates what it loads: refuse a database that already holds data rather than lose it.
+        foreach (var table in tables)
+        {
+            await using var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {Quote(table)})", target);
+            if ((bool)(await any.ExecuteScalarAsync(ct))!)
+            {
+                throw new InvalidOperationException($"the PostgreSQL database is not empty ({table} has rows); copy into a new database");
+            }
+        }
+
         await using var tx = await target.BeginTransactionAsync(ct);
         await ExecuteAsync(target, "SET LOCAL maintenance_work_mem = '512MB'", ct);
         var ddl = await DropConstraintsAndIndexesAsync(target, tables, ct);
