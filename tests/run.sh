@@ -183,6 +183,26 @@ fi
 echo "$line"
 summary+=("$line")
 
+# The city benchmark's smoke size (tests/bench/city.sh --smoke: 2,000 firms copied into the PostgreSQL cluster of the
+# suite above, 1 s of wrk per endpoint, the in-process measures on PostgreSQL) keeps the loader and the script from rotting.
+if [[ -n $PG_DIR ]]; then
+  log "city smoke"
+  suite_start=$(date +%s.%N)
+  rc=0
+  tests/bench/city.sh --smoke --no-build --configuration "$CONFIGURATION" --pg "$XUHUI_TEST_PG" > "$RESULTS/city-smoke.log" 2>&1 || rc=$?
+  seconds=$(awk -v s="$suite_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+  if ((rc == 0)); then
+    line="city smoke (tests/bench/city.sh --smoke): 1 passed, 0 failed in ${seconds}s"
+    total_passed=$((total_passed + 1))
+  else
+    tail -n 30 "$RESULTS/city-smoke.log"
+    line="city smoke (tests/bench/city.sh --smoke): 0 passed, 1 failed in ${seconds}s (log: $RESULTS/city-smoke.log)"
+    total_failed=$((total_failed + 1))
+  fi
+  echo "$line"
+  summary+=("$line")
+fi
+
 echo
 printf '%s\n' "${summary[@]}"
 echo "total time: $((SECONDS - start))s"

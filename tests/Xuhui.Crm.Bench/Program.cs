@@ -14,8 +14,12 @@ using Xuhui.Crm.Web.Infrastructure;
 // In-process timings on a generated database, each beside its hand-written SQL yardstick where there is one.
 // Prints one TSV row per measure: scale, measure, service ms (median), raw ms (median), ratio, note, load average.
 // Usage: Xuhui.Crm.Bench --db FILE --scale N --today yyyy-MM-dd --queries queries.json [--load "1.0 1.0 1.0"] [--smoke]
+//        [--provider Postgres --pg "Host=…;Username=…" --db DATABASE] [--no-search]
+// On PostgreSQL (tests/bench/city.sh) the yardsticks, hand-written for SQLite, are left out.
 var o = Args.Parse(args);
-var file = Path.GetFullPath(o["db"]);
+var postgres = o.GetValueOrDefault("provider") == "Postgres";
+var file = postgres ? o["db"] : Path.GetFullPath(o["db"]);
+var connection = postgres ? $"{o["pg"]};Database={file}" : null;
 var scale = o.GetValueOrDefault("scale", "?");
 var today = DateOnly.ParseExact(o["today"], "yyyy-MM-dd", CultureInfo.InvariantCulture);
 var smoke = o.ContainsKey("smoke");
@@ -24,7 +28,7 @@ var queries = JsonSerializer.Deserialize<Dictionary<string, List<string>>>(File.
 var timer = new Stopwatches(smoke ? 1 : 3, smoke ? 3 : 15);
 var searchTimer = new Stopwatches(smoke ? 3 : 30, smoke ? 20 : 300);
 
-await using var host = await BenchHost.StartAsync(file, today);
+await using var host = await BenchHost.StartAsync(file, today, connection);
 var rows = new List<string>();
 void Row(string measure, Timings service, Timings? raw, string note)
 {
@@ -44,8 +48,9 @@ if (o.TryGetValue("probe", out var probe))
 // Firm search: the service's code path (a request scope, FirmSearch, JSON as the API writes it) against one
 // hand-written statement returning the same page and total; the first query of each class is checked for equality.
 var json = host.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-await using (var raw = await RawSearch.OpenAsync(file))
+if (!o.ContainsKey("no-search"))
 {
+    await using var raw = await RawSearch.OpenAsync(file);
     foreach (var (name, list) in queries)
     {
         var first = await host.SearchAsync(list[0]);
@@ -81,8 +86,8 @@ var report = await timer.MeasureAsync(async () =>
     var built = await scope.ServiceProvider.GetRequiredService<MonthlyReportBuilder>().BuildAsync(month, CancellationToken.None);
     return JsonSerializer.SerializeToUtf8Bytes(built, json).Length;
 });
-var reportSql = await timer.MeasureAsync(() => HandSql.RunAsync(file, month));
-Row("monthly-report", report, reportSql, $"{month.Year}-{month.Month:00}, JSON; raw = bench/Xuhui.Crm.Benchmarks/HandSql.cs");
+var reportSql = postgres ? null : await timer.MeasureAsync(() => HandSql.RunAsync(file, month));
+Row("monthly-report", report, reportSql, $"{month.Year}-{month.Month:00}, JSON" + (postgres ? "" : "; raw = bench/Xuhui.Crm.Benchmarks/HandSql.cs"));
 var targets = await timer.MeasureAsync(async () =>
 {
     await using var scope = host.Services.CreateAsyncScope();

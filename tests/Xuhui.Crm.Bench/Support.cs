@@ -74,14 +74,16 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public int Officers { get; }
 
-    public static async Task<BenchHost> StartAsync(string file, DateOnly today)
+    /// <summary>On the SQLite file, or on the PostgreSQL database of <paramref name="postgres"/> when given.</summary>
+    public static async Task<BenchHost> StartAsync(string file, DateOnly today, string? postgres = null)
     {
         _ = today;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Crm:DataDirectory"] = Path.GetDirectoryName(file),
-            ["Crm:Database:ConnectionString"] = $"Data Source={file}",
+            ["Crm:DataDirectory"] = postgres is null ? Path.GetDirectoryName(file) : Path.Combine(Path.GetTempPath(), $"xuhui-bench-{Environment.ProcessId}"),
+            ["Crm:Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+            ["Crm:Database:ConnectionString"] = postgres ?? $"Data Source={file}",
             ["Crm:Seed:Demo"] = "false",
             ["Crm:Jobs:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -85,6 +85,8 @@ def render(results, out, command, smoke):
         f"Latest run: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit `{commit}`, "
         f"command `{command}`{' (smoke)' if smoke == '1' else ''}.",
         "",
+        "City scale (1,000,000 firms on PostgreSQL beside the district on SQLite): [CITY.md](CITY.md), `tests/bench/city.sh`.",
+        "",
         f"Machine: {cpu}, `nproc` = {nproc}, {platform.system()} {platform.release()}; `free -h`:",
         "",
         "```",

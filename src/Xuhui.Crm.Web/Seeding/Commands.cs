@@ -9,9 +9,10 @@ namespace Xuhui.Crm.Web.Seeding;
 public static class Commands
 {
     private const string Usage =
-        "usage: generate --out <file.db> [--firms 50000] [--seed 42] [--cases N] [--visits N] [--open-tasks N] [--officers N] [--today yyyy-MM-dd] [--force]";
+        "usage: generate --out <file.db> [--firms 50000] [--seed 42] [--cases N] [--visits N] [--open-tasks N] [--officers N] [--today yyyy-MM-dd] [--force]\n" +
+        "       copy-to-postgres --from <file.db> [--to <Npgsql connection string>, default Crm__Database__ConnectionString]";
 
-    public static bool IsCommand(string[] args) => args is ["generate", ..];
+    public static bool IsCommand(string[] args) => args is ["generate" or "copy-to-postgres", ..];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -20,6 +21,7 @@ public static class Commands
             return args[0] switch
             {
                 "generate" => await GenerateAsync(Parse(args[1..])),
+                "copy-to-postgres" => await CopyToPostgresAsync(Parse(args[1..])),
                 _ => Fail(Usage),
             };
         }
@@ -82,6 +84,39 @@ public static class Commands
 
         Console.WriteLine($"Done in {summary.Elapsed.TotalSeconds:F1} s; {new FileInfo(output).Length / 1048576.0:F0} MB. " +
             "Users have unusable random password hashes; start the service with Crm__Bootstrap__AdminPassword to get an admin.");
+        return 0;
+    }
+
+    /// <summary>Copies a SQLite database (a generated one, or a district's, service stopped) into an empty PostgreSQL database.</summary>
+    private static async Task<int> CopyToPostgresAsync(Dictionary<string, string> o)
+    {
+        var to = o.GetValueOrDefault("to") ?? Environment.GetEnvironmentVariable("Crm__Database__ConnectionString");
+        if (!o.TryGetValue("from", out var from) || string.IsNullOrEmpty(to))
+        {
+            return Fail(Usage);
+        }
+
+        if (!File.Exists(from))
+        {
+            return Fail($"{from} does not exist");
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Console.WriteLine($"Copying {Path.GetFullPath(from)} into PostgreSQL");
+        IReadOnlyList<CopiedTable> tables;
+        try
+        {
+            tables = await PostgresCopy.RunAsync(from, to, Console.Out);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail(e.Message);
+        }
+
+
+        var rows = tables.Sum(t => t.Rows);
+        var copy = tables.Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Elapsed);
+        Console.WriteLine($"Done in {watch.Elapsed.TotalSeconds:F1} s: {rows:N0} rows, COPY {copy.TotalSeconds:F1} s ({rows / copy.TotalSeconds:N0} rows/s).");
         return 0;
     }
 

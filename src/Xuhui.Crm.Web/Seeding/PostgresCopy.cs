@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Xuhui.Crm.Web.Data;
+
+namespace Xuhui.Crm.Web.Seeding;
+
+/// <summary>Rows copied into one table and how long it took.</summary>
+public sealed record CopiedTable(string Table, long Rows, TimeSpan Elapsed);
+
+/// <summary>
+/// Copies a SQLite database of this service into an empty PostgreSQL database migrated with the PostgreSQL migrations,
+/// with binary COPY. Tables and columns are matched by name from the PostgreSQL catalog, so a column one side lacks
+/// does not break the copy: missing in the source it takes its default, missing in the target it is reported and left.
+/// Constraints and indexes are dropped for the load and rebuilt after it (maintaining them row by row is the slow
+/// part), all in one transaction with TRUNCATE first, so COPY can FREEZE the rows and, on a wal_level=minimal server,
+/// skip the WAL. Identity sequences are then moved past the ids copied, and every table is analysed.
+/// </summary>
+public static class PostgresCopy
+{
+    private static readonly string[] Skipped = ["__EFMigrationsHistory", "__EFMigrationsLock"];
+
+    private static readonly string[] TimestampFormats =
+        ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
+
+    public static async Task<IReadOnlyList<CopiedTable>> RunAsync(string sqliteFile, string postgres, TextWriter log, CancellationToken ct = default)
+    {
+        await using (var db = new CrmDbContext(DatabaseSetup.Options(Infrastructure.DatabaseProvider.Postgres, postgres)))
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+
+        await using var source = new SqliteConnection($"Data Source={sqliteFile};Mode=ReadOnly;Pooling=False");
+        await source.OpenAsync(ct);
+        await using var target = new NpgsqlConnection(postgres);
+        await target.OpenAsync(ct);
+
+        var targetColumns = await TargetColumnsAsync(target, ct);
+        var sourceTables = await SourceTablesAsync(source, ct);
+        var tables = targetColumns.Keys.Where(t => sourceTables.ContainsKey(t) && !Skipped.Contains(t)).Order(StringComparer.Ordinal).ToList();
+        foreach (var t in sourceTables.Keys.Where(t => !targetColumns.ContainsKey(t) && !t.StartsWith("sqlite_", StringComparison.Ordinal)))
+        {
+            await log.WriteLineAsync($"  {t}: not in the PostgreSQL schema, left out");
+        }
+
+        // The copy truncates what it loads: refuse a database that already holds data rather than lose it.
+        foreach (var table in tables)
+        {
+            await using var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {Quote(table)})", target);
+            if ((bool)(await any.ExecuteScalarAsync(ct))!)
+            {
+                throw new InvalidOperationException($"the PostgreSQL database is not empty ({table} has rows); copy into a new database");
+            }
+        }
+
+        await using var tx = await target.BeginTransactionAsync(ct);
+        await ExecuteAsync(target, "SET LOCAL maintenance_work_mem = '512MB'", ct);
+        var ddl = await DropConstraintsAndIndexesAsync(target, tables, ct);
+        await ExecuteAsync(target, $"TRUNCATE {string.Join(", ", tables.Select(Quote))}", ct);
+
+        var copied = new List<CopiedTable>();
+        foreach (var table in tables)
+        {
+            var columns = targetColumns[table].Where(c => sourceTables[table].Contains(c.Name)).ToList();
+            foreach (var extra in sourceTables[table].Where(c => targetColumns[table].All(t => t.Name != c)))
+            {
+                await log.WriteLineAsync($"  {table}.{extra}: not in the PostgreSQL schema, left out");
+            }
+
+            var watch = Stopwatch.StartNew();
+            var rows = Copy(source, target, table, columns);
+            copied.Add(new CopiedTable(table, rows, watch.Elapsed));
+            await log.WriteLineAsync($"  {table,-22} {rows,12:N0} rows in {watch.Elapsed.TotalSeconds,6:F1} s");
+        }
+
+        var rebuild = Stopwatch.StartNew();
+        foreach (var sql in ddl)
+        {
+            await ExecuteAsync(target, sql, ct);
+        }
+
+        await log.WriteLineAsync($"  constraints and indexes rebuilt in {rebuild.Elapsed.TotalSeconds:F1} s");
+        foreach (var table in tables)
+        {
+            foreach (var column in targetColumns[table].Where(c => c.Identity))
+            {
+                await ExecuteAsync(target, $"SELECT setval(pg_get_serial_sequence('{Quote(table)}', '{column.Name}'), " +
+                    $"COALESCE((SELECT MAX({Quote(column.Name)}) FROM {Quote(table)}), 0) + 1, false)", ct);
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        var analyse = Stopwatch.StartNew();
+        // VACUUM sets the visibility map where FREEZE did not (older servers), so counts on the gram index stay index-only.
+        await ExecuteAsync(target, $"VACUUM (ANALYZE) {string.Join(", ", tables.Select(Quote))}", ct);
+        await log.WriteLineAsync($"  VACUUM (ANALYZE) in {analyse.Elapsed.TotalSeconds:F1} s");
+        return copied;
+    }
+
+    private sealed record Column(string Name, string Type, bool Identity);
+
+    private static long Copy(SqliteConnection source, NpgsqlConnection target, string table, List<Column> columns)
+    {
+        var names = string.Join(", ", columns.Select(c => Quote(c.Name)));
+        var writers = columns.Select(c => Writer(table, c)).ToArray();
+        using var select = source.CreateCommand();
+        select.CommandText = $"SELECT {names} FROM {Quote(table)}";
+        using var reader = select.ExecuteReader();
+        using var import = target.BeginBinaryImport($"COPY {Quote(table)} ({names}) FROM STDIN (FORMAT BINARY, FREEZE)");
+        long rows = 0;
+        while (reader.Read())
+        {
+            import.StartRow();
+            for (var i = 0; i < writers.Length; i++)
+            {
+                if (reader.IsDBNull(i))
+                {
+                    import.WriteNull();
+                }
+                else
+                {
+                    writers[i](import, reader, i);
+                }
+            }
+
+            rows++;
+        }
+
+        import.Complete();
+        return rows;
+    }
+
+    /// <summary>Reads a SQLite value as EF's SQLite provider stored it and writes it as PostgreSQL's column type.</summary>
+    private static Action<NpgsqlBinaryImporter, SqliteDataReader, int> Writer(string table, Column column) => column.Type switch
+    {
+        "int8" => (w, r, i) => w.Write(r.GetInt64(i), NpgsqlDbType.Bigint),
+        "int4" => (w, r, i) => w.Write(r.GetInt32(i), NpgsqlDbType.Integer),
+        "int2" => (w, r, i) => w.Write(r.GetInt16(i), NpgsqlDbType.Smallint),
+        "bool" => (w, r, i) => w.Write(r.GetInt64(i) != 0, NpgsqlDbType.Boolean),
+        "float8" => (w, r, i) => w.Write(r.GetDouble(i), NpgsqlDbType.Double),
+        "float4" => (w, r, i) => w.Write((float)r.GetDouble(i), NpgsqlDbType.Real),
+        "numeric" => (w, r, i) => w.Write(decimal.Parse(r.GetString(i), CultureInfo.InvariantCulture), NpgsqlDbType.Numeric),
+        "text" or "varchar" or "bpchar" => (w, r, i) => w.Write(r.GetString(i), NpgsqlDbType.Text),
+        "json" => (w, r, i) => w.Write(r.GetString(i), NpgsqlDbType.Json),
+        "jsonb" => (w, r, i) => w.Write(r.GetString(i), NpgsqlDbType.Jsonb),
+        "uuid" => (w, r, i) => w.Write(Guid.Parse(r.GetString(i)), NpgsqlDbType.Uuid),
+        "bytea" => (w, r, i) => w.Write(r.GetFieldValue<byte[]>(i), NpgsqlDbType.Bytea),
+        "date" => (w, r, i) => w.Write(DateOnly.ParseExact(r.GetString(i), "yyyy-MM-dd", CultureInfo.InvariantCulture), NpgsqlDbType.Date),
+        "timestamptz" => (w, r, i) => w.Write(Instant(r.GetString(i)), NpgsqlDbType.TimestampTz),
+        "timestamp" => (w, r, i) => w.Write(DateTime.SpecifyKind(Instant(r.GetString(i)), DateTimeKind.Unspecified), NpgsqlDbType.Timestamp),
+        // EF's SQLite provider keeps a primitive collection as a JSON array.
+        "_text" => (w, r, i) => w.Write(JsonSerializer.Deserialize<string[]>(r.GetString(i)) ?? [], NpgsqlDbType.Array | NpgsqlDbType.Text),
+        _ => throw new NotSupportedException($"{table}.{column.Name}: no copy for PostgreSQL type {column.Type}"),
+    };
+
+    private static DateTime Instant(string text) =>
+        DateTime.ParseExact(text, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static async Task<Dictionary<string, List<Column>>> TargetColumnsAsync(NpgsqlConnection target, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT c.relname, a.attname, t.typname, a.attidentity <> ''
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_type t ON t.oid = a.atttypid
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0
+              AND NOT a.attisdropped AND a.attgenerated = ''
+            ORDER BY c.relname, a.attnum
+            """, target);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var tables = new Dictionary<string, List<Column>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            var table = reader.GetString(0);
+            if (!tables.TryGetValue(table, out var columns))
+            {
+                tables[table] = columns = [];
+            }
+
+            columns.Add(new Column(reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+        }
+
+        return tables;
+    }
+
+    private static async Task<Dictionary<string, HashSet<string>>> SourceTablesAsync(SqliteConnection source, CancellationToken ct)
+    {
+        var tables = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        await using var cmd = source.CreateCommand();
+        cmd.CommandText = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'";
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var table = reader.GetString(0);
+            if (!tables.TryGetValue(table, out var columns))
+            {
+                tables[table] = columns = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            columns.Add(reader.GetString(1));
+        }
+
+        return tables;
+    }
+
+    /// <summary>
+    /// Drops the foreign keys touching the tables, then their indexes and keys, and returns the DDL that recreates them
+    /// in the opposite order (keys, indexes, foreign keys: a foreign key needs the key it references).
+    /// </summary>
+    private static async Task<List<string>> DropConstraintsAndIndexesAsync(NpgsqlConnection target, List<string> tables, CancellationToken ct)
+    {
+        var names = tables.ToArray();
+        var constraints = new List<(string Table, string Name, char Kind, string Definition)>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT t.relname, c.conname, c.contype, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            JOIN pg_class t ON t.oid = c.conrelid
+            LEFT JOIN pg_class r ON r.oid = c.confrelid
+            WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'f')
+              AND (t.relname = ANY(@tables) OR r.relname = ANY(@tables))
+            """, target))
+        {
+            cmd.Parameters.AddWithValue("tables", names);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                constraints.Add((reader.GetString(0), reader.GetString(1), reader.GetChar(2), reader.GetString(3)));
+            }
+        }
+
+        var indexes = new List<(string Name, string Definition)>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT i.indexname, i.indexdef
+            FROM pg_indexes i
+            WHERE i.schemaname = 'public' AND i.tablename = ANY(@tables)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+            """, target))
+        {
+            cmd.Parameters.AddWithValue("tables", names);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var foreign = constraints.Where(c => c.Kind == 'f').ToList();
+        var keys = constraints.Where(c => c.Kind != 'f').ToList();
+        foreach (var c in foreign.Concat(keys))
+        {
+            await ExecuteAsync(target, $"ALTER TABLE {Quote(c.Table)} DROP CONSTRAINT {Quote(c.Name)}", ct);
+        }
+
+        foreach (var (name, _) in indexes)
+        {
+            await ExecuteAsync(target, $"DROP INDEX {Quote(name)}", ct);
+        }
+
+        return keys.Select(c => $"ALTER TABLE {Quote(c.Table)} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}")
+            .Concat(indexes.Select(i => i.Definition))
+            .Concat(foreign.Select(c => $"ALTER TABLE {Quote(c.Table)} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}"))
+            .ToList();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}
