@@ -1052,10 +1052,14 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("FirmId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Gram", "FirmId");
+                    b.HasKey("Gram", "Name", "FirmId");
 
                     b.HasIndex("FirmId");
 

@@ -1094,10 +1094,14 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<long>("FirmId")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Gram", "FirmId");
+                    b.HasKey("Gram", "Name", "FirmId");
 
                     b.HasIndex("FirmId");
 

@@ -1,11 +1,9 @@
 ﻿using System;
-using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Xuhui.Crm.Web.Data.PostgresMigrations
+namespace Xuhui.Crm.Web.Data.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -17,9 +15,9 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "AppSettings",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -30,15 +28,15 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    EntityType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    EntityId = table.Column<long>(type: "bigint", nullable: false),
-                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Changes = table.Column<string>(type: "text", nullable: false),
-                    UserId = table.Column<long>(type: "bigint", nullable: true),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EntityId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Changes = table.Column<string>(type: "TEXT", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -49,15 +47,15 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Backups",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FileName = table.Column<string>(type: "character varying(260)", maxLength: 260, nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    SizeBytes = table.Column<long>(type: "bigint", nullable: false),
-                    Succeeded = table.Column<bool>(type: "boolean", nullable: false),
-                    Error = table.Column<string>(type: "text", nullable: true),
-                    Retained = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 260, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    Retained = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -68,10 +66,10 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "CalendarDays",
                 columns: table => new
                 {
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -82,13 +80,13 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "ContactAccesses",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ContactId = table.Column<long>(type: "bigint", nullable: false),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    UserId = table.Column<long>(type: "bigint", nullable: false),
-                    Route = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ContactId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Route = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -99,10 +97,10 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FriendlyName = table.Column<string>(type: "text", nullable: true),
-                    Xml = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -113,12 +111,12 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "ImportMappings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Columns = table.Column<string>(type: "text", nullable: false),
-                    UpdatedById = table.Column<long>(type: "bigint", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Columns = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -129,15 +127,15 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "IndicatorTargets",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    Target = table.Column<double>(type: "double precision", nullable: false),
-                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Target = table.Column<double>(type: "REAL", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -148,18 +146,18 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "IndicatorValues",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Period = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
-                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: false),
-                    Value = table.Column<double>(type: "double precision", nullable: false),
-                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    SourceDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Period = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    SourceDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -170,15 +168,15 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "JobRuns",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    JobName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ScheduledFor = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Manual = table.Column<bool>(type: "boolean", nullable: false),
-                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Message = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ScheduledFor = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Manual = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -189,14 +187,14 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "LegalPersonCounts",
                 columns: table => new
                 {
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Count = table.Column<int>(type: "integer", nullable: false),
-                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    PublishedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    PublishedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -207,15 +205,15 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "MonthlySnapshots",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Month = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
-                    Revision = table.Column<int>(type: "integer", nullable: false),
-                    TakenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    TakenById = table.Column<long>(type: "bigint", nullable: true),
-                    Trigger = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    Payload = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Month = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TakenById = table.Column<long>(type: "INTEGER", nullable: true),
+                    Trigger = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -226,24 +224,24 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "OutboxMessages",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Recipient = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    RecipientUserId = table.Column<long>(type: "bigint", nullable: true),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    SubjectKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    OccurredOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    Subject = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    MessageId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Mime = table.Column<byte[]>(type: "bytea", nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    InterruptedSends = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Recipient = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    RecipientUserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SubjectKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    OccurredOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Mime = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    InterruptedSends = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -254,21 +252,21 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Users",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    DisplayName = table.Column<string>(type: "text", nullable: false),
-                    Email = table.Column<string>(type: "text", nullable: true),
-                    Role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    SupervisorId = table.Column<long>(type: "bigint", nullable: true),
-                    PasswordHash = table.Column<string>(type: "text", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: false),
-                    FailedLogins = table.Column<int>(type: "integer", nullable: false),
-                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", nullable: true),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SupervisorId = table.Column<long>(type: "INTEGER", nullable: true),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: false),
+                    FailedLogins = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -285,13 +283,13 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "AccessTokens",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    UserId = table.Column<long>(type: "bigint", nullable: false),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -308,38 +306,38 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Firms",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    FormerNames = table.Column<List<string>>(type: "text[]", nullable: false),
-                    EnglishName = table.Column<string>(type: "text", nullable: true),
-                    CreditCode = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: true),
-                    CreditCodeOverride = table.Column<bool>(type: "boolean", nullable: false),
-                    IsProspect = table.Column<bool>(type: "boolean", nullable: false),
-                    CreditCodeOverrideReason = table.Column<string>(type: "text", nullable: true),
-                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    DistrictName = table.Column<string>(type: "text", nullable: false),
-                    Address = table.Column<string>(type: "text", nullable: true),
-                    Zone = table.Column<string>(type: "text", nullable: true),
-                    Industry = table.Column<string>(type: "text", nullable: true),
-                    Ownership = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    EstablishedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    Headcount = table.Column<int>(type: "integer", nullable: true),
-                    RdHeadcount = table.Column<int>(type: "integer", nullable: true),
-                    InventionPatents = table.Column<int>(type: "integer", nullable: true),
-                    CoreIpCount = table.Column<int>(type: "integer", nullable: true),
-                    TechField = table.Column<string>(type: "text", nullable: true),
-                    InnovationScore = table.Column<int>(type: "integer", nullable: true),
-                    Tier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    LeadOfficerId = table.Column<long>(type: "bigint", nullable: true),
-                    AssignedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    LastVisitOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    IsArchived = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    SearchText = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FormerNames = table.Column<string>(type: "TEXT", nullable: false),
+                    EnglishName = table.Column<string>(type: "TEXT", nullable: true),
+                    CreditCode = table.Column<string>(type: "TEXT", maxLength: 18, nullable: true),
+                    CreditCodeOverride = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsProspect = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreditCodeOverrideReason = table.Column<string>(type: "TEXT", nullable: true),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: false),
+                    DistrictName = table.Column<string>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", nullable: true),
+                    Zone = table.Column<string>(type: "TEXT", nullable: true),
+                    Industry = table.Column<string>(type: "TEXT", nullable: true),
+                    Ownership = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    EstablishedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Headcount = table.Column<int>(type: "INTEGER", nullable: true),
+                    RdHeadcount = table.Column<int>(type: "INTEGER", nullable: true),
+                    InventionPatents = table.Column<int>(type: "INTEGER", nullable: true),
+                    CoreIpCount = table.Column<int>(type: "INTEGER", nullable: true),
+                    TechField = table.Column<string>(type: "TEXT", nullable: true),
+                    InnovationScore = table.Column<int>(type: "INTEGER", nullable: true),
+                    Tier = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    LeadOfficerId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AssignedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    LastVisitOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    IsArchived = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SearchText = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -356,24 +354,24 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "ImportRuns",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<long>(type: "bigint", nullable: false),
-                    FileName = table.Column<string>(type: "character varying(260)", maxLength: 260, nullable: false),
-                    Format = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Encoding = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    DryRun = table.Column<bool>(type: "boolean", nullable: false),
-                    SkipErrors = table.Column<bool>(type: "boolean", nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RowsRead = table.Column<int>(type: "integer", nullable: false),
-                    Created = table.Column<int>(type: "integer", nullable: false),
-                    Updated = table.Column<int>(type: "integer", nullable: false),
-                    Unchanged = table.Column<int>(type: "integer", nullable: false),
-                    ErrorRows = table.Column<int>(type: "integer", nullable: false),
-                    Duplicates = table.Column<int>(type: "integer", nullable: false),
-                    Message = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 260, nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Encoding = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    DryRun = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SkipErrors = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RowsRead = table.Column<int>(type: "INTEGER", nullable: false),
+                    Created = table.Column<int>(type: "INTEGER", nullable: false),
+                    Updated = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unchanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErrorRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    Duplicates = table.Column<int>(type: "INTEGER", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -390,13 +388,13 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "ReminderStates",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<long>(type: "bigint", nullable: false),
-                    Key = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
-                    DismissedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    SnoozedUntil = table.Column<DateOnly>(type: "date", nullable: true),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    DismissedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SnoozedUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -413,11 +411,11 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "ReminderSubscriptions",
                 columns: table => new
                 {
-                    UserId = table.Column<long>(type: "bigint", nullable: false),
-                    Kinds = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    LeadDays = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    EmailEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kinds = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    LeadDays = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EmailEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -434,33 +432,33 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Cases",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    Program = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Stage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    IsOpen = table.Column<bool>(type: "boolean", nullable: false),
-                    StageSince = table.Column<DateOnly>(type: "date", nullable: false),
-                    OpenedOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    ClosedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    OwnerId = table.Column<long>(type: "bigint", nullable: false),
-                    CertificateNumber = table.Column<string>(type: "text", nullable: true),
-                    CertificateIssuedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    CertificateExpiresOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    LittleGiantTier = table.Column<string>(type: "text", nullable: true),
-                    Cohort = table.Column<int>(type: "integer", nullable: true),
-                    ProjectStartOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    ProjectEndOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    EvaluationScore = table.Column<int>(type: "integer", nullable: true),
-                    EvaluationGrade = table.Column<string>(type: "text", nullable: true),
-                    RdCenterType = table.Column<string>(type: "text", nullable: true),
-                    RecognizedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    TargetBoard = table.Column<string>(type: "text", nullable: true),
-                    Sponsor = table.Column<string>(type: "text", nullable: true),
-                    FiledOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Program = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IsOpen = table.Column<bool>(type: "INTEGER", nullable: false),
+                    StageSince = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    OpenedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ClosedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    OwnerId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CertificateNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    CertificateIssuedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CertificateExpiresOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    LittleGiantTier = table.Column<string>(type: "TEXT", nullable: true),
+                    Cohort = table.Column<int>(type: "INTEGER", nullable: true),
+                    ProjectStartOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ProjectEndOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    EvaluationScore = table.Column<int>(type: "INTEGER", nullable: true),
+                    EvaluationGrade = table.Column<string>(type: "TEXT", nullable: true),
+                    RdCenterType = table.Column<string>(type: "TEXT", nullable: true),
+                    RecognizedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    TargetBoard = table.Column<string>(type: "TEXT", nullable: true),
+                    Sponsor = table.Column<string>(type: "TEXT", nullable: true),
+                    FiledOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -483,16 +481,16 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Contacts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Title = table.Column<string>(type: "text", nullable: true),
-                    Phone = table.Column<string>(type: "text", nullable: true),
-                    Email = table.Column<string>(type: "text", nullable: true),
-                    WeChat = table.Column<string>(type: "text", nullable: true),
-                    IsArchived = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", nullable: true),
+                    Email = table.Column<string>(type: "TEXT", nullable: true),
+                    WeChat = table.Column<string>(type: "TEXT", nullable: true),
+                    IsArchived = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -509,15 +507,15 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "FirmFinancials",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    SalesRevenue = table.Column<long>(type: "bigint", nullable: true),
-                    TotalRevenue = table.Column<long>(type: "bigint", nullable: true),
-                    RdExpense = table.Column<long>(type: "bigint", nullable: true),
-                    RdExpenseInChina = table.Column<long>(type: "bigint", nullable: true),
-                    HighTechRevenue = table.Column<long>(type: "bigint", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    SalesRevenue = table.Column<long>(type: "INTEGER", nullable: true),
+                    TotalRevenue = table.Column<long>(type: "INTEGER", nullable: true),
+                    RdExpense = table.Column<long>(type: "INTEGER", nullable: true),
+                    RdExpenseInChina = table.Column<long>(type: "INTEGER", nullable: true),
+                    HighTechRevenue = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -534,14 +532,14 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "FirmMerges",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FromFirmId = table.Column<long>(type: "bigint", nullable: false),
-                    IntoFirmId = table.Column<long>(type: "bigint", nullable: false),
-                    FromName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    FromCreditCode = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: true),
-                    ById = table.Column<long>(type: "bigint", nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FromFirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    IntoFirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FromName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FromCreditCode = table.Column<string>(type: "TEXT", maxLength: 18, nullable: true),
+                    ById = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -564,8 +562,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "FirmOfficers",
                 columns: table => new
                 {
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    UserId = table.Column<long>(type: "bigint", nullable: false)
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -588,12 +586,13 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "FirmSearchGrams",
                 columns: table => new
                 {
-                    Gram = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false)
+                    Gram = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_FirmSearchGrams", x => new { x.Gram, x.FirmId });
+                    table.PrimaryKey("PK_FirmSearchGrams", x => new { x.Gram, x.Name, x.FirmId });
                     table.ForeignKey(
                         name: "FK_FirmSearchGrams_Firms_FirmId",
                         column: x => x.FirmId,
@@ -606,14 +605,14 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "FirmStatusChanges",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    EffectiveOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    Note = table.Column<string>(type: "text", nullable: true),
-                    RecordedById = table.Column<long>(type: "bigint", nullable: true),
-                    RecordedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    EffectiveOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordedById = table.Column<long>(type: "INTEGER", nullable: true),
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -630,21 +629,21 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Visits",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    On = table.Column<DateOnly>(type: "date", nullable: false),
-                    StartsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    DurationMinutes = table.Column<int>(type: "integer", nullable: true),
-                    Location = table.Column<string>(type: "text", nullable: true),
-                    Summary = table.Column<string>(type: "text", nullable: true),
-                    Requests = table.Column<string>(type: "text", nullable: true),
-                    CreatedById = table.Column<long>(type: "bigint", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    On = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    StartsAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DurationMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    Location = table.Column<string>(type: "TEXT", nullable: true),
+                    Summary = table.Column<string>(type: "TEXT", nullable: true),
+                    Requests = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -661,17 +660,17 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "ImportIssues",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ImportRunId = table.Column<long>(type: "bigint", nullable: false),
-                    Row = table.Column<int>(type: "integer", nullable: false),
-                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Column = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Header = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Message = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    CreditCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    FirmId = table.Column<long>(type: "bigint", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Row = table.Column<int>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Column = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Header = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreditCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -688,11 +687,11 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "AnnualReportFilings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CaseId = table.Column<long>(type: "bigint", nullable: false),
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    FiledOn = table.Column<DateOnly>(type: "date", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    FiledOn = table.Column<DateOnly>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -709,15 +708,15 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "CaseTransitions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CaseId = table.Column<long>(type: "bigint", nullable: false),
-                    FromStage = table.Column<string>(type: "text", nullable: true),
-                    ToStage = table.Column<string>(type: "text", nullable: false),
-                    On = table.Column<DateOnly>(type: "date", nullable: false),
-                    Note = table.Column<string>(type: "text", nullable: true),
-                    ById = table.Column<long>(type: "bigint", nullable: true),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FromStage = table.Column<string>(type: "TEXT", nullable: true),
+                    ToStage = table.Column<string>(type: "TEXT", nullable: false),
+                    On = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ById = table.Column<long>(type: "INTEGER", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -734,25 +733,25 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Requests",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    VisitId = table.Column<long>(type: "bigint", nullable: true),
-                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Category = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    Department = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    OwnerId = table.Column<long>(type: "bigint", nullable: false),
-                    RaisedOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    Deadline = table.Column<DateOnly>(type: "date", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Resolution = table.Column<string>(type: "text", nullable: true),
-                    ClosedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    Satisfaction = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    CreatedById = table.Column<long>(type: "bigint", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Department = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    OwnerId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RaisedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Resolution = table.Column<string>(type: "TEXT", nullable: true),
+                    ClosedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Satisfaction = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    CreatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -781,22 +780,22 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "Tasks",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    FirmId = table.Column<long>(type: "bigint", nullable: false),
-                    CaseId = table.Column<long>(type: "bigint", nullable: true),
-                    VisitId = table.Column<long>(type: "bigint", nullable: true),
-                    AssigneeId = table.Column<long>(type: "bigint", nullable: false),
-                    Title = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DueOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    CompletedOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    CompletionNote = table.Column<string>(type: "text", nullable: true),
-                    CreatedById = table.Column<long>(type: "bigint", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: true),
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AssigneeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CompletedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CompletionNote = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedById = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -831,8 +830,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "VisitContacts",
                 columns: table => new
                 {
-                    VisitId = table.Column<long>(type: "bigint", nullable: false),
-                    ContactId = table.Column<long>(type: "bigint", nullable: false)
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ContactId = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -855,8 +854,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "VisitOfficers",
                 columns: table => new
                 {
-                    VisitId = table.Column<long>(type: "bigint", nullable: false),
-                    UserId = table.Column<long>(type: "bigint", nullable: false)
+                    VisitId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -879,14 +878,14 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                 name: "RequestProgress",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RequestId = table.Column<long>(type: "bigint", nullable: false),
-                    On = table.Column<DateOnly>(type: "date", nullable: false),
-                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    StatusAfter = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    ById = table.Column<long>(type: "bigint", nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RequestId = table.Column<long>(type: "INTEGER", nullable: false),
+                    On = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    StatusAfter = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ById = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {

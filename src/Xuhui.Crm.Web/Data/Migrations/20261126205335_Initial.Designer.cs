@@ -11,7 +11,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126195452_Initial")]
+    [Migration("20261126205335_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1055,10 +1055,14 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("FirmId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Gram", "FirmId");
+                    b.HasKey("Gram", "Name", "FirmId");
 
                     b.HasIndex("FirmId");
 

@@ -13,7 +13,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.PostgresMigrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126195608_Initial")]
+    [Migration("20261126205558_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1097,10 +1097,14 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<long>("FirmId")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Gram", "FirmId");
+                    b.HasKey("Gram", "Name", "FirmId");
 
                     b.HasIndex("FirmId");
 
