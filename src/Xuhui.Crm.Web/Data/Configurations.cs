@@ -63,8 +63,10 @@ internal sealed class FirmSearchGramConfiguration : IEntityTypeConfiguration<Fir
 {
     public void Configure(EntityTypeBuilder<FirmSearchGram> b)
     {
-        b.HasKey(g => new { g.Gram, g.FirmId });
+        // Name order inside a gram: the default sort of a one- or two-character search is read off the key in order.
+        b.HasKey(g => new { g.Gram, g.Name, g.FirmId });
         b.Property(g => g.Gram).HasMaxLength(8);
+        b.Property(g => g.Name).HasMaxLength(200);
         b.HasIndex(g => g.FirmId);
         b.HasOne<Firm>().WithMany().HasForeignKey(g => g.FirmId).OnDelete(DeleteBehavior.Cascade);
     }

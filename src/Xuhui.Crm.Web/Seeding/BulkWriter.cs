@@ -152,8 +152,9 @@ public sealed class BulkWriter : IDisposable
             _gramBatch ??= CreateGramBatch();
             for (var i = 0; i < GramBatch; i++)
             {
-                _gramBatch.Parameters[2 * i].Value = _gramBuffer[i].Gram;
-                _gramBatch.Parameters[(2 * i) + 1].Value = _gramBuffer[i].FirmId;
+                _gramBatch.Parameters[3 * i].Value = _gramBuffer[i].Gram;
+                _gramBatch.Parameters[(3 * i) + 1].Value = _gramBuffer[i].Name;
+                _gramBatch.Parameters[(3 * i) + 2].Value = _gramBuffer[i].FirmId;
             }
 
             _gramBatch.ExecuteNonQuery();
@@ -172,11 +173,12 @@ public sealed class BulkWriter : IDisposable
     {
         var cmd = _connection.CreateCommand();
         cmd.Transaction = _transaction;
-        cmd.CommandText = "INSERT INTO \"FirmSearchGrams\" (\"Gram\", \"FirmId\") VALUES " +
-            string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @f{i})"));
+        cmd.CommandText = "INSERT INTO \"FirmSearchGrams\" (\"Gram\", \"Name\", \"FirmId\") VALUES " +
+            string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @n{i}, @f{i})"));
         for (var i = 0; i < GramBatch; i++)
         {
             AddParameter(cmd, $"@g{i}");
+            AddParameter(cmd, $"@n{i}");
             AddParameter(cmd, $"@f{i}");
         }
 

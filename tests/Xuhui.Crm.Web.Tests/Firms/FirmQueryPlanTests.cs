@@ -48,13 +48,31 @@ public sealed class FirmQueryPlanTests(CrmFactory factory) : IClassFixture<CrmFa
             text);
     }
 
-    private async Task<List<string>> PlanAsync(FirmQuery query)
+    [Theory]
+    [InlineData("q=鑫", null)]
+    [InlineData("q=鑫", "-name")]
+    [InlineData("q=智能", null)]
+    public async Task A_short_search_pages_in_name_order_off_the_gram_key_without_sorting_its_matches(string filter, string? sort)
+    {
+        // Before the gram key carried the name (issue 8): SEARCH g USING COVERING INDEX sqlite_autoindex_FirmSearchGrams_1
+        // (Gram=?), SEARCH f USING INTEGER PRIMARY KEY, USE TEMP B-TREE FOR ORDER BY: every match read and sorted per page.
+        var plan = await PlanAsync(Parse(filter) with { Sort = sort }, paged: true);
+        var text = string.Join("\n", plan);
+
+        Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN ", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.StartsWith("SEARCH ", StringComparison.Ordinal)
+            && line.Contains("COVERING INDEX sqlite_autoindex_FirmSearchGrams", StringComparison.Ordinal) && line.Contains("(Gram=?)", StringComparison.Ordinal));
+        Assert.True(plan.Any(line => line.Contains("USING INTEGER PRIMARY KEY", StringComparison.Ordinal)), text);
+    }
+
+    private async Task<List<string>> PlanAsync(FirmQuery query, bool paged = false)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         var search = scope.ServiceProvider.GetRequiredService<FirmSearch>();
         await db.Database.OpenConnectionAsync();
-        await using DbCommand command = search.Filter(query).CreateDbCommand();
+        await using DbCommand command = (paged ? search.Ordered(query).Skip(20).Take(20) : search.Filter(query)).CreateDbCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();

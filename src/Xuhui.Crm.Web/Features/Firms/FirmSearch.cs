@@ -140,24 +140,48 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
     {
         var page = query.Page ?? 1;
         var size = query.PageSize ?? 20;
-        var firms = Filter(query);
         var total = IsGramOnly(query, out var gram)
             ? await db.FirmSearchGrams.CountAsync(g => g.Gram == gram, ct)
-            : await firms.CountAsync(ct);
-        var ordered = query.Sort switch
-        {
-            "-name" => firms.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id),
-            "createdAt" => firms.OrderBy(f => f.Id),
-            "-createdAt" => firms.OrderByDescending(f => f.Id),
-            "lastVisitOn" => firms.OrderBy(f => f.LastVisitOn).ThenBy(f => f.Id),
-            "-lastVisitOn" => firms.OrderByDescending(f => f.LastVisitOn).ThenByDescending(f => f.Id),
-            _ => firms.OrderBy(f => f.Name).ThenBy(f => f.Id),
-        };
-        var items = total == 0 ? [] : await ordered.Skip((page - 1) * size).Take(size).ToListAsync(ct);
+            : await Filter(query).CountAsync(ct);
+        var items = total == 0 ? [] : await Ordered(query).Skip((page - 1) * size).Take(size).ToListAsync(ct);
         var ids = items.Select(f => f.Id).ToList();
         var coOfficers = (ids.Count == 0 ? [] : await db.FirmOfficers.AsNoTracking().Where(o => ids.Contains(o.FirmId)).ToListAsync(ct))
             .ToLookup(o => o.FirmId, o => o.UserId);
         var cadence = options.Value.Cadence;
         return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id], cadence, withFinancials: false)).ToList(), total, page, size);
+    }
+
+    /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
+    internal IQueryable<Firm> Ordered(FirmQuery query) =>
+        IsGramOnly(query, out var gram) && NameOrderedFromGrams(gram, query.Sort) is { } fromGrams ? fromGrams : Order(Filter(query), query.Sort);
+
+    private static IOrderedQueryable<Firm> Order(IQueryable<Firm> firms, string? sort) => sort switch
+    {
+        "-name" => firms.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id),
+        "createdAt" => firms.OrderBy(f => f.Id),
+        "-createdAt" => firms.OrderByDescending(f => f.Id),
+        "lastVisitOn" => firms.OrderBy(f => f.LastVisitOn).ThenBy(f => f.Id),
+        "-lastVisitOn" => firms.OrderByDescending(f => f.LastVisitOn).ThenByDescending(f => f.Id),
+        _ => firms.OrderBy(f => f.Name).ThenBy(f => f.Id),
+    };
+
+    /// <summary>
+    /// A gram-only query in name order walks the gram key (Gram, Name, FirmId) in order and looks up only the firms
+    /// of the page: the same rows and order as sorting the firms by (Name, Id), without reading every match. Other
+    /// sorts need every match anyway and take the general path.
+    /// </summary>
+    private IQueryable<Firm>? NameOrderedFromGrams(string gram, string? sort)
+    {
+        if (sort is not (null or "name" or "-name"))
+        {
+            return null;
+        }
+
+        var joined = db.FirmSearchGrams.Where(g => g.Gram == gram)
+            .Join(db.Firms.AsNoTracking().Where(f => !f.IsArchived), g => g.FirmId, f => f.Id, (g, f) => new { g.Name, g.FirmId, Firm = f });
+        var ordered = sort == "-name"
+            ? joined.OrderByDescending(x => x.Name).ThenByDescending(x => x.FirmId)
+            : joined.OrderBy(x => x.Name).ThenBy(x => x.FirmId);
+        return ordered.Select(x => x.Firm);
     }
 }

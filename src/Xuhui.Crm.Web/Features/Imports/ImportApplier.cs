@@ -28,7 +28,7 @@ internal sealed class ImportApplier : IDisposable
     private readonly long _userId;
     private readonly Dictionary<Type, Inserter> _inserters = [];
     private readonly Dictionary<string, SqliteCommand> _updates = [];
-    private readonly List<(string Gram, long FirmId)> _grams = [];
+    private readonly List<FirmSearchGram> _grams = [];
     private SqliteCommand? _gramBatch;
     private SqliteCommand? _gramSingle;
     private SqliteCommand? _gramDelete;
@@ -98,7 +98,7 @@ internal sealed class ImportApplier : IDisposable
 
     /// <summary>
     /// Copies the TEMP rows into the real tables, turning placeholder ids (−n) into base + n. Grams go in gram order:
-    /// their primary key is (Gram, FirmId), and sorted inserts touch each index page once instead of at random.
+    /// their primary key is (Gram, Name, FirmId), and sorted inserts touch each index page once instead of at random.
     /// </summary>
     private void CopyAcross()
     {
@@ -128,7 +128,7 @@ internal sealed class ImportApplier : IDisposable
                     $"CASE \"EntityType\" WHEN 'Firm' THEN {Map(c, typeof(Firm))} WHEN 'Contact' THEN {Map(c, typeof(Contact))} WHEN 'Case' THEN {Map(c, typeof(Case))} ELSE \"{c}\" END",
                 _ => $"\"{c}\"",
             });
-            Execute($"INSERT INTO main.\"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT {string.Join(", ", select)} FROM temp.\"imp_{table}\" ORDER BY {(type == typeof(FirmSearchGram) ? "\"Gram\", rowid" : "rowid")}");
+            Execute($"INSERT INTO main.\"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT {string.Join(", ", select)} FROM temp.\"imp_{table}\" ORDER BY {(type == typeof(FirmSearchGram) ? "\"Gram\", \"Name\", rowid" : "rowid")}");
             Execute($"DROP TABLE temp.\"imp_{table}\"");
         }
     }
@@ -335,20 +335,18 @@ internal sealed class ImportApplier : IDisposable
 
     private void QueueGrams(Firm firm)
     {
-        foreach (var gram in SearchText.Grams(firm.SearchText))
-        {
-            _grams.Add((gram, firm.Id));
-        }
+        _grams.AddRange(FirmSearchGram.For(firm));
 
         while (_grams.Count >= GramBatch)
         {
             _gramBatch ??= Command(
-                "INSERT INTO temp.\"imp_FirmSearchGrams\" (\"Gram\", \"FirmId\") VALUES " + string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @f{i})")),
-                Enumerable.Range(0, GramBatch).SelectMany(i => new[] { $"@g{i}", $"@f{i}" }).ToArray());
+                "INSERT INTO temp.\"imp_FirmSearchGrams\" (\"Gram\", \"Name\", \"FirmId\") VALUES " + string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @n{i}, @f{i})")),
+                Enumerable.Range(0, GramBatch).SelectMany(i => new[] { $"@g{i}", $"@n{i}", $"@f{i}" }).ToArray());
             for (var i = 0; i < GramBatch; i++)
             {
-                _gramBatch.Parameters[2 * i].Value = _grams[i].Gram;
-                _gramBatch.Parameters[(2 * i) + 1].Value = _grams[i].FirmId;
+                _gramBatch.Parameters[3 * i].Value = _grams[i].Gram;
+                _gramBatch.Parameters[(3 * i) + 1].Value = _grams[i].Name;
+                _gramBatch.Parameters[(3 * i) + 2].Value = _grams[i].FirmId;
             }
 
             _gramBatch.ExecuteNonQuery();
@@ -358,11 +356,12 @@ internal sealed class ImportApplier : IDisposable
 
     private void FlushGrams()
     {
-        _gramSingle ??= Command("INSERT INTO temp.\"imp_FirmSearchGrams\" (\"Gram\", \"FirmId\") VALUES (@g, @f)", "@g", "@f");
-        foreach (var (gram, firmId) in _grams)
+        _gramSingle ??= Command("INSERT INTO temp.\"imp_FirmSearchGrams\" (\"Gram\", \"Name\", \"FirmId\") VALUES (@g, @n, @f)", "@g", "@n", "@f");
+        foreach (var gram in _grams)
         {
-            _gramSingle.Parameters[0].Value = gram;
-            _gramSingle.Parameters[1].Value = firmId;
+            _gramSingle.Parameters[0].Value = gram.Gram;
+            _gramSingle.Parameters[1].Value = gram.Name;
+            _gramSingle.Parameters[2].Value = gram.FirmId;
             _gramSingle.ExecuteNonQuery();
         }
 
