@@ -16,7 +16,7 @@ namespace Xuhui.Crm.Web.Pages.Targets;
 /// /api/indicators handlers: the same validation, and a stale version is shown with the stored value.
 /// </summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, UiText t) : PageModel
+public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, UiText t, Microsoft.Extensions.Options.IOptions<CrmOptions> options) : PageModel
 {
     public sealed class ValueForm
     {
@@ -67,7 +67,7 @@ public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProv
     public async Task<IActionResult> OnPostValueAsync(CancellationToken ct)
     {
         var request = new IndicatorValueRequest(Entry.Value, Entry.Source, Entry.SourceDate, Entry.Note, Entry.Version);
-        var outcome = ApiOutcome.From<IndicatorValueDto>(await TargetsApi.PutValue(Entry.Code ?? string.Empty, Entry.Period ?? string.Empty, request, reference, db, ct));
+        var outcome = ApiOutcome.From<IndicatorValueDto>(await TargetsApi.PutValue(Entry.Code ?? string.Empty, Entry.Period ?? string.Empty, null, request, reference, db, options, ct));
         if (outcome.Ok)
         {
             TempData["Flash"] = t.Format("已保存 {0} {1}", Name(outcome.Value!.Code), outcome.Value.Period);
@@ -97,7 +97,7 @@ public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProv
         }
 
         var request = new IndicatorTargetRequest(Goal.Target, Goal.Note, Goal.Version);
-        var outcome = ApiOutcome.From<IndicatorTargetDto>(await TargetsApi.PutTarget(Goal.Code ?? string.Empty, Goal.Year ?? 0, request, reference, db, ct));
+        var outcome = ApiOutcome.From<IndicatorTargetDto>(await TargetsApi.PutTarget(Goal.Code ?? string.Empty, Goal.Year ?? 0, null, request, reference, db, options, ct));
         if (outcome.Ok)
         {
             TempData["Flash"] = t.Format("已保存 {0} {1} 年目标", Name(outcome.Value!.Code), outcome.Value.Year);

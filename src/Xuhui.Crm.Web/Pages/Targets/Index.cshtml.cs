@@ -9,7 +9,7 @@ using Xuhui.Crm.Web.Pages.Infrastructure;
 namespace Xuhui.Crm.Web.Pages.Targets;
 
 /// <summary>The plan's indicators as of a date, through GET /api/targets' handler (same counting rules as the API).</summary>
-public sealed class IndexModel(TargetsService targets, ReferenceData reference, TimeProvider clock) : PageModel
+public sealed class IndexModel(TargetsService targets, ReferenceData reference, TimeProvider clock, Xuhui.Crm.Web.Data.CrmDbContext db) : PageModel
 {
     public TargetsDto Data { get; private set; } = null!;
     public DateOnly Today { get; private set; }
@@ -19,12 +19,12 @@ public sealed class IndexModel(TargetsService targets, ReferenceData reference, 
     public async Task<IActionResult> OnGetAsync(string? asOf, CancellationToken ct)
     {
         Today = ShanghaiTime.Today(clock);
-        var outcome = ApiOutcome.From<TargetsDto>(await TargetsApi.Get(string.IsNullOrEmpty(asOf) ? null : asOf, targets, clock, ct));
+        var outcome = ApiOutcome.From<TargetsDto>(await TargetsApi.Get(string.IsNullOrEmpty(asOf) ? null : asOf, null, targets, db, reference, clock, ct));
         if (!outcome.Ok)
         {
             // A bad date shows the field error and today's figures instead of an empty page.
             AsOfError = outcome.Message;
-            outcome = ApiOutcome.From<TargetsDto>(await TargetsApi.Get(null, targets, clock, ct));
+            outcome = ApiOutcome.From<TargetsDto>(await TargetsApi.Get(null, null, targets, db, reference, clock, ct));
         }
 
         Data = outcome.Value!;

@@ -14,7 +14,7 @@ namespace Xuhui.Crm.Web.Pages.Targets;
 /// admins and supervisors, as the API.
 /// </summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, TimeProvider clock, UiText t) : PageModel
+public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, TimeProvider clock, UiText t, Xuhui.Crm.Web.Features.Reference.ReferenceData reference, Microsoft.Extensions.Options.IOptions<CrmOptions> options) : PageModel
 {
     public sealed class CountForm
     {
@@ -51,7 +51,7 @@ public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, T
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var request = new LegalPersonCountRequest(Form.Count, Form.Source, Form.PublishedOn, Form.Note, Form.Version);
-        var outcome = ApiOutcome.From<LegalPersonCountDto>(await TargetsApi.PutLegalPersons(Form.Year ?? 0, request, db, ct));
+        var outcome = ApiOutcome.From<LegalPersonCountDto>(await TargetsApi.PutLegalPersons(Form.Year ?? 0, null, request, db, reference, options, ct));
         if (outcome.Ok)
         {
             TempData["Flash"] = t.Format("{0} 年企业法人数已保存", outcome.Value!.Year);
@@ -74,7 +74,7 @@ public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, T
     private async Task LoadAsync(CancellationToken ct)
     {
         Year = ShanghaiTime.Today(clock).Year;
-        Rows = (await TargetsApi.ListLegalPersons(db, ct)).Value!;
+        Rows = ((Microsoft.AspNetCore.Http.HttpResults.Ok<List<LegalPersonCountDto>>)(await TargetsApi.ListLegalPersons(null, db, reference, ct)).Result).Value!;
         Rows.Reverse();
         ThisYear = await targets.LegalPersonsForAsync(Year, ct);
     }
