@@ -990,9 +990,11 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     b.HasIndex("VisitId");
 
-                    b.HasIndex("Status", "DueOn");
-
                     b.HasIndex("AssigneeId", "Status", "DueOn");
+
+                    b.HasIndex("Status", "DueOn", "AssigneeId");
+
+                    b.HasIndex("Status", "CompletedOn", "DueOn", "AssigneeId");
 
                     b.ToTable("Tasks");
                 });

@@ -247,21 +247,26 @@ public sealed class MonthlyReportBuilder(
 
     private async Task<FollowUpSection> FollowUpsAsync(DateOnly from, DateOnly to, DateOnly overdueAsOf, CancellationToken ct)
     {
-        // One pass over the tasks: completed in the month (on time or late) and still overdue at the cut-off.
-        var counts = await db.Tasks.AsNoTracking()
-            .Where(t => t.Status != FollowUpStatus.Cancelled && (t.DueOn <= overdueAsOf || (t.CompletedOn >= from && t.CompletedOn <= to)))
-            .GroupBy(t => t.AssigneeId)
-            .Select(g => new
-            {
-                UserId = g.Key,
-                OnTime = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn <= t.DueOn),
-                Late = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn > t.DueOn),
-                Overdue = g.Count(t => t.DueOn <= overdueAsOf && (t.CompletedOn == null || t.CompletedOn > overdueAsOf)),
-            })
-            .Where(r => r.OnTime > 0 || r.Late > 0 || r.Overdue > 0)
-            .ToListAsync(ct);
-        var completed = counts.Select(r => new { r.UserId, r.OnTime, r.Late }).Where(r => r.OnTime > 0 || r.Late > 0).ToList();
-        var overdue = counts.Select(r => new { r.UserId, Count = r.Overdue }).Where(r => r.Count > 0).ToList();
+        // Three index ranges instead of a scan of every task due in the past: completed in the month (on time or late),
+        // open and due by the cut-off, and done after the cut-off but due by it (overdue then, completed since). An open
+        // task has no completion date and a done one always has (TasksApi); cancelled ones are left out.
+        var counts = await db.Database.SqlQuery<FollowUpRow>($"""
+            SELECT x."AssigneeId" AS "UserId",
+                   SUM(CASE WHEN x."Kind" = 1 THEN 1 ELSE 0 END) AS "OnTime",
+                   SUM(CASE WHEN x."Kind" = 2 THEN 1 ELSE 0 END) AS "Late",
+                   SUM(CASE WHEN x."Kind" = 3 THEN 1 ELSE 0 END) AS "Overdue"
+            FROM (
+                SELECT t."AssigneeId", CASE WHEN t."CompletedOn" <= t."DueOn" THEN 1 ELSE 2 END AS "Kind"
+                FROM "Tasks" AS t WHERE t."Status" = 'Done' AND t."CompletedOn" >= {from} AND t."CompletedOn" <= {to}
+                UNION ALL
+                SELECT t."AssigneeId", 3 FROM "Tasks" AS t WHERE t."Status" = 'Open' AND t."DueOn" <= {overdueAsOf}
+                UNION ALL
+                SELECT t."AssigneeId", 3 FROM "Tasks" AS t WHERE t."Status" = 'Done' AND t."CompletedOn" > {overdueAsOf} AND t."DueOn" <= {overdueAsOf}
+            ) AS x
+            GROUP BY x."AssigneeId"
+            """).ToListAsync(ct);
+        var completed = counts.Select(r => new { r.UserId, OnTime = (int)r.OnTime, Late = (int)r.Late }).Where(r => r.OnTime > 0 || r.Late > 0).ToList();
+        var overdue = counts.Select(r => new { r.UserId, Count = (int)r.Overdue }).Where(r => r.Count > 0).ToList();
         var ids = completed.Select(c => c.UserId).Union(overdue.Select(o => o.UserId)).ToList();
         var names = await NamesAsync(ids, ct);
         var rows = ids.Select(id => new AssigneeFollowUps(
@@ -278,6 +283,16 @@ public sealed class MonthlyReportBuilder(
     {
         var list = ids.Distinct().ToList();
         return await db.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+    }
+
+    private sealed class FollowUpRow
+    {
+        public long UserId { get; set; }
+
+        // SUM is bigint on PostgreSQL.
+        public long OnTime { get; set; }
+        public long Late { get; set; }
+        public long Overdue { get; set; }
     }
 
     private sealed class StageRow

@@ -1196,9 +1196,14 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 column: "FirmId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tasks_Status_DueOn",
+                name: "IX_Tasks_Status_CompletedOn_DueOn_AssigneeId",
                 table: "Tasks",
-                columns: new[] { "Status", "DueOn" });
+                columns: new[] { "Status", "CompletedOn", "DueOn", "AssigneeId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tasks_Status_DueOn_AssigneeId",
+                table: "Tasks",
+                columns: new[] { "Status", "DueOn", "AssigneeId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tasks_VisitId",
