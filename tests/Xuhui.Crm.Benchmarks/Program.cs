@@ -63,8 +63,7 @@ var reportsOptions = Options.Create(new ReportsOptions());
 async Task<MonthlyReport> BuildReport()
 {
     await using var db = new CrmDbContext(options, clock);
-    var targets = new TargetsService(db, reference, Options.Create(new TargetsOptions()));
-    return await new MonthlyReportBuilder(db, reference, targets, reportsOptions, clock).BuildAsync(month, CancellationToken.None);
+    return await new MonthlyReportBuilder(db, options, reference, Options.Create(new TargetsOptions()), reportsOptions, clock).BuildAsync(month, CancellationToken.None);
 }
 
 var report = await BuildReport();

@@ -12,10 +12,17 @@ namespace Xuhui.Crm.Web.Features.Reports;
 
 /// <summary>
 /// Computes the monthly pipeline report from live data. Every section is aggregated in SQL; only the month's own
-/// transitions, the stalled list and the lapsing list are loaded as rows.
+/// transitions, the stalled list and the lapsing list are loaded as rows. The visits and the targets, independent of the
+/// rest, run at the same time on connections of their own: SQLite executes a query on the calling thread, so one
+/// connection uses one core however many the machine has.
 /// </summary>
 public sealed class MonthlyReportBuilder(
-    CrmDbContext db, ReferenceData reference, TargetsService targets, IOptions<ReportsOptions> options, TimeProvider clock)
+    CrmDbContext db,
+    DbContextOptions<CrmDbContext> contextOptions,
+    ReferenceData reference,
+    IOptions<TargetsOptions> targetsOptions,
+    IOptions<ReportsOptions> options,
+    TimeProvider clock)
 {
     private ProgramCatalog Programs => reference.Programs;
 
@@ -29,15 +36,18 @@ public sealed class MonthlyReportBuilder(
         var asOf = to < today ? to : today;
         var overdueAsOf = to < today ? to : today.AddDays(-1);
 
+        var visitsLane = OnOwnContextAsync(c => VisitsAsync(c, from, to, ct));
+        var targetsLane = OnOwnContextAsync(c => new TargetsService(c, reference, targetsOptions).ComputeAsync(asOf, ct));
         var stageRows = await StagesAtAsync(asOf, ct);
         var stages = stageRows.GroupBy(r => (r.Program, r.Stage)).ToDictionary(g => g.Key, g => g.Count());
         var moves = await MovesAsync(from, to, ct);
         var (stalled, stalledTotal) = await StalledAsync(stageRows, asOf, ct);
         var durations = await TimeInStageAsync(from, to, ct);
-        var visits = await VisitsAsync(from, to, ct);
         var followUps = await FollowUpsAsync(from, to, overdueAsOf, ct);
-        var figures = await targets.ComputeAsync(asOf, ct);
         var requests = await RequestFigures.ComputeAsync(db, reference, from, to, asOf, overdueAsOf, ct);
+        await Task.WhenAll(visitsLane, targetsLane);
+        var visits = await visitsLane;
+        var figures = await targetsLane;
 
         var pipeline = Programs.Programs.Select(p =>
         {
@@ -82,6 +92,13 @@ public sealed class MonthlyReportBuilder(
             wins,
             requests);
     }
+
+    /// <summary>Runs <paramref name="work"/> on a thread-pool thread with a context (and connection) of its own.</summary>
+    private Task<T> OnOwnContextAsync<T>(Func<CrmDbContext, Task<T>> work) => Task.Run(async () =>
+    {
+        await using var context = new CrmDbContext(contextOptions, clock);
+        return await work(context);
+    });
 
     private enum MoveKind
     {
@@ -217,22 +234,24 @@ public sealed class MonthlyReportBuilder(
             .ToList();
     }
 
-    private async Task<VisitSection> VisitsAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    private async Task<VisitSection> VisitsAsync(CrmDbContext context, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var done = db.Visits.AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to);
+        var done = context.Visits.AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to);
         var byOfficer = await (
                 from v in done
-                join o in db.VisitOfficers on v.Id equals o.VisitId
+                join o in context.VisitOfficers on v.Id equals o.VisitId
                 group v.FirmId by o.UserId into g
                 select new { UserId = g.Key, Visits = g.Count(), Firms = g.Distinct().Count() })
             .ToListAsync(ct);
+
+        // Visits per firm first, then one firm lookup per visited firm rather than per visit (about half the work).
         var byZone = await (
-                from v in done
-                join f in db.Firms on v.FirmId equals f.Id
-                group v.FirmId by f.Zone into g
-                select new { Zone = g.Key, Visits = g.Count(), Firms = g.Distinct().Count() })
+                from x in done.GroupBy(v => v.FirmId).Select(g => new { FirmId = g.Key, Visits = g.Count() })
+                join f in context.Firms on x.FirmId equals f.Id
+                group x.Visits by f.Zone into g
+                select new { Zone = g.Key, Visits = g.Sum(), Firms = g.Count() })
             .ToListAsync(ct);
-        var names = await NamesAsync(byOfficer.Select(o => o.UserId), ct);
+        var names = await NamesAsync(context, byOfficer.Select(o => o.UserId), ct);
         var zoneNames = reference.File.Zones.ToDictionary(z => z.Code, z => z.NameZh);
 
         // A firm has one zone, so the per-zone figures add up to the totals without two more scans of the month.
@@ -268,7 +287,7 @@ public sealed class MonthlyReportBuilder(
         var completed = counts.Select(r => new { r.UserId, OnTime = (int)r.OnTime, Late = (int)r.Late }).Where(r => r.OnTime > 0 || r.Late > 0).ToList();
         var overdue = counts.Select(r => new { r.UserId, Count = (int)r.Overdue }).Where(r => r.Count > 0).ToList();
         var ids = completed.Select(c => c.UserId).Union(overdue.Select(o => o.UserId)).ToList();
-        var names = await NamesAsync(ids, ct);
+        var names = await NamesAsync(db, ids, ct);
         var rows = ids.Select(id => new AssigneeFollowUps(
                 id,
                 names.GetValueOrDefault(id, $"#{id}"),
@@ -279,10 +298,10 @@ public sealed class MonthlyReportBuilder(
         return new FollowUpSection(overdueAsOf, rows.Sum(r => r.CompletedOnTime), rows.Sum(r => r.CompletedLate), rows.Sum(r => r.StillOverdue), rows);
     }
 
-    private async Task<Dictionary<long, string>> NamesAsync(IEnumerable<long> ids, CancellationToken ct)
+    private static async Task<Dictionary<long, string>> NamesAsync(CrmDbContext context, IEnumerable<long> ids, CancellationToken ct)
     {
         var list = ids.Distinct().ToList();
-        return await db.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return await context.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
     }
 
     private sealed class FollowUpRow
