@@ -63,7 +63,8 @@ var reportsOptions = Options.Create(new ReportsOptions());
 async Task<MonthlyReport> BuildReport()
 {
     await using var db = new CrmDbContext(options, clock);
-    return await new MonthlyReportBuilder(db, options, reference, Options.Create(new TargetsOptions()), reportsOptions, clock).BuildAsync(month, CancellationToken.None);
+    var targets = new TargetsService(db, reference, Options.Create(new TargetsOptions()));
+    return await new MonthlyReportBuilder(db, reference, targets, reportsOptions, clock).BuildAsync(month, CancellationToken.None);
 }
 
 var report = await BuildReport();
