@@ -3,7 +3,7 @@ using Xuhui.Crm.Domain.Targets;
 
 /// <summary>
 /// The report's aggregates as one hand-written statement (stages at month end, the month's moves, stalled cases,
-/// visits by officer and zone, follow-ups, HNTE and R&amp;D-centre counts): the floor the service is compared with.
+/// visits by officer and zone, follow-ups, HNTE and R&amp;D-centre counts, firm requests): the floor the service is compared with.
 /// </summary>
 internal static class HandSql
 {
@@ -35,11 +35,12 @@ internal static class HandSql
         SELECT 'zone', f."Zone", COUNT(*) || '/' || COUNT(DISTINCT v."FirmId") FROM "Visits" v JOIN "Firms" f ON f."Id" = v."FirmId"
         WHERE v."Status" = 'Done' AND v."On" BETWEEN $from AND $to GROUP BY f."Zone"
         UNION ALL
-        SELECT 'follow-up', t."AssigneeId",
-               SUM(t."Status" = 'Done' AND t."CompletedOn" BETWEEN $from AND $to AND t."CompletedOn" <= t."DueOn") || '/' ||
-               SUM(t."Status" = 'Done' AND t."CompletedOn" BETWEEN $from AND $to AND t."CompletedOn" > t."DueOn") || '/' ||
-               SUM(t."DueOn" <= $to AND (t."CompletedOn" IS NULL OR t."CompletedOn" > $to))
-        FROM "Tasks" t WHERE t."Status" <> 'Cancelled' GROUP BY t."AssigneeId"
+        SELECT 'follow-up', x."AssigneeId", SUM(x.k = 1) || '/' || SUM(x.k = 2) || '/' || SUM(x.k = 3)
+        FROM (SELECT t."AssigneeId", CASE WHEN t."CompletedOn" <= t."DueOn" THEN 1 ELSE 2 END AS k FROM "Tasks" t
+              WHERE t."Status" = 'Done' AND t."CompletedOn" BETWEEN $from AND $to
+              UNION ALL SELECT t."AssigneeId", 3 FROM "Tasks" t WHERE t."Status" = 'Open' AND t."DueOn" <= $to
+              UNION ALL SELECT t."AssigneeId", 3 FROM "Tasks" t WHERE t."Status" = 'Done' AND t."CompletedOn" > $to AND t."DueOn" <= $to) x
+        GROUP BY x."AssigneeId"
         UNION ALL
         SELECT 'hnte', NULL, COUNT(DISTINCT c."FirmId") FROM "Cases" c
         WHERE c."Program" = 'hnte' AND c."Stage" IN ('certified','expired') AND c."CertificateIssuedOn" <= $to AND c."CertificateExpiresOn" >= $to
@@ -48,12 +49,30 @@ internal static class HandSql
         UNION ALL
         SELECT 'rd', NULL, COUNT(*) FROM "Cases" c
         WHERE c."Program" = 'foreign-rd-center' AND c."Stage" IN ('recognized','upgraded') AND c."RecognizedOn" <= $to AND c."FirmId" IN (SELECT "Id" FROM in_district)
+        UNION ALL
+        SELECT 'requests', r."Department" || ':' || r."Category",
+               SUM(r."RaisedOn" < $from) || '/' || SUM(r."RaisedOn" >= $from) || '/' ||
+               SUM(r."ClosedOn" <= $to AND r."Status" = 'Resolved') || '/' || SUM(r."ClosedOn" <= $to AND r."Status" = 'CannotResolve') || '/' ||
+               SUM(r."ClosedOn" IS NULL OR r."ClosedOn" > $to) || '/' || SUM(r."Deadline" <= $to AND (r."ClosedOn" IS NULL OR r."ClosedOn" > $to)) || '/' ||
+               SUM(r."ClosedOn" <= $to AND r."Satisfaction" = 'Satisfied') || '/' || SUM(r."ClosedOn" <= $to AND r."Satisfaction" = 'Basically') || '/' ||
+               SUM(r."ClosedOn" <= $to AND r."Satisfaction" = 'Dissatisfied') || '/' || SUM(r."ClosedOn" <= $to AND r."Satisfaction" IS NULL) || '/' ||
+               COALESCE(SUM(CASE WHEN r."ClosedOn" <= $to THEN julianday(r."ClosedOn") - julianday(r."RaisedOn") END), 0)
+        FROM "Requests" r JOIN "Firms" f ON f."Id" = r."FirmId"
+        WHERE f."IsArchived" = 0 AND r."RaisedOn" <= $to AND (r."ClosedOn" IS NULL OR r."ClosedOn" >= $from)
+        GROUP BY r."Department", r."Category"
         """;
 
     public static async Task<int> RunAsync(string file, ReportMonth month)
     {
         await using var conn = new SqliteConnection($"Data Source={file}");
         await conn.OpenAsync();
+        await using (var pragmas = conn.CreateCommand())
+        {
+            // The same per-connection settings as the service.
+            pragmas.CommandText = Xuhui.Crm.Web.Data.SqlitePragmas.Pragmas;
+            await pragmas.ExecuteNonQueryAsync();
+        }
+
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = Sql;
         cmd.Parameters.AddWithValue("$from", Inv.D(month.First));

@@ -169,7 +169,9 @@ internal sealed class FollowUpTaskConfiguration : IEntityTypeConfiguration<Follo
         b.HasOne<Visit>().WithMany().HasForeignKey(t => t.VisitId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<User>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(t => new { t.AssigneeId, t.Status, t.DueOn });
-        b.HasIndex(t => new { t.Status, t.DueOn });
+        // Both cover the monthly report's follow-up counts (open and overdue; completed in or after the month) by assignee.
+        b.HasIndex(t => new { t.Status, t.DueOn, t.AssigneeId });
+        b.HasIndex(t => new { t.Status, t.CompletedOn, t.DueOn, t.AssigneeId });
         b.HasIndex(t => t.FirmId);
     }
 }

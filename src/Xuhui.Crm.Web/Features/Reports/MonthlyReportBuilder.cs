@@ -12,7 +12,9 @@ namespace Xuhui.Crm.Web.Features.Reports;
 
 /// <summary>
 /// Computes the monthly pipeline report from live data. Every section is aggregated in SQL; only the month's own
-/// transitions, the stalled list and the lapsing list are loaded as rows.
+/// transitions, the stalled list and the lapsing list are loaded as rows. The sections run one after the other on one
+/// connection: running the visits and the targets on connections of their own next to the rest (tried, November 2026)
+/// made the report slower on a loaded two-core machine, the extra lanes waiting for thread-pool threads and cores.
 /// </summary>
 public sealed class MonthlyReportBuilder(
     CrmDbContext db, ReferenceData reference, TargetsService targets, IOptions<ReportsOptions> options, TimeProvider clock)
@@ -34,7 +36,7 @@ public sealed class MonthlyReportBuilder(
         var moves = await MovesAsync(from, to, ct);
         var (stalled, stalledTotal) = await StalledAsync(stageRows, asOf, ct);
         var durations = await TimeInStageAsync(from, to, ct);
-        var visits = await VisitsAsync(from, to, ct);
+        var visits = await VisitsAsync(db, from, to, ct);
         var followUps = await FollowUpsAsync(from, to, overdueAsOf, ct);
         var figures = await targets.ComputeAsync(asOf, ct);
         var requests = await RequestFigures.ComputeAsync(db, reference, from, to, asOf, overdueAsOf, ct);
@@ -217,22 +219,24 @@ public sealed class MonthlyReportBuilder(
             .ToList();
     }
 
-    private async Task<VisitSection> VisitsAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    private async Task<VisitSection> VisitsAsync(CrmDbContext context, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var done = db.Visits.AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to);
+        var done = context.Visits.AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to);
         var byOfficer = await (
                 from v in done
-                join o in db.VisitOfficers on v.Id equals o.VisitId
+                join o in context.VisitOfficers on v.Id equals o.VisitId
                 group v.FirmId by o.UserId into g
                 select new { UserId = g.Key, Visits = g.Count(), Firms = g.Distinct().Count() })
             .ToListAsync(ct);
+
+        // Visits per firm first, then one firm lookup per visited firm rather than per visit (about half the work).
         var byZone = await (
-                from v in done
-                join f in db.Firms on v.FirmId equals f.Id
-                group v.FirmId by f.Zone into g
-                select new { Zone = g.Key, Visits = g.Count(), Firms = g.Distinct().Count() })
+                from x in done.GroupBy(v => v.FirmId).Select(g => new { FirmId = g.Key, Visits = g.Count() })
+                join f in context.Firms on x.FirmId equals f.Id
+                group x.Visits by f.Zone into g
+                select new { Zone = g.Key, Visits = g.Sum(), Firms = g.Count() })
             .ToListAsync(ct);
-        var names = await NamesAsync(byOfficer.Select(o => o.UserId), ct);
+        var names = await NamesAsync(context, byOfficer.Select(o => o.UserId), ct);
         var zoneNames = reference.File.Zones.ToDictionary(z => z.Code, z => z.NameZh);
 
         // A firm has one zone, so the per-zone figures add up to the totals without two more scans of the month.
@@ -247,23 +251,28 @@ public sealed class MonthlyReportBuilder(
 
     private async Task<FollowUpSection> FollowUpsAsync(DateOnly from, DateOnly to, DateOnly overdueAsOf, CancellationToken ct)
     {
-        // One pass over the tasks: completed in the month (on time or late) and still overdue at the cut-off.
-        var counts = await db.Tasks.AsNoTracking()
-            .Where(t => t.Status != FollowUpStatus.Cancelled && (t.DueOn <= overdueAsOf || (t.CompletedOn >= from && t.CompletedOn <= to)))
-            .GroupBy(t => t.AssigneeId)
-            .Select(g => new
-            {
-                UserId = g.Key,
-                OnTime = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn <= t.DueOn),
-                Late = g.Count(t => t.Status == FollowUpStatus.Done && t.CompletedOn >= from && t.CompletedOn <= to && t.CompletedOn > t.DueOn),
-                Overdue = g.Count(t => t.DueOn <= overdueAsOf && (t.CompletedOn == null || t.CompletedOn > overdueAsOf)),
-            })
-            .Where(r => r.OnTime > 0 || r.Late > 0 || r.Overdue > 0)
-            .ToListAsync(ct);
-        var completed = counts.Select(r => new { r.UserId, r.OnTime, r.Late }).Where(r => r.OnTime > 0 || r.Late > 0).ToList();
-        var overdue = counts.Select(r => new { r.UserId, Count = r.Overdue }).Where(r => r.Count > 0).ToList();
+        // Three index ranges instead of a scan of every task due in the past: completed in the month (on time or late),
+        // open and due by the cut-off, and done after the cut-off but due by it (overdue then, completed since). An open
+        // task has no completion date and a done one always has (TasksApi); cancelled ones are left out.
+        var counts = await db.Database.SqlQuery<FollowUpRow>($"""
+            SELECT x."AssigneeId" AS "UserId",
+                   SUM(CASE WHEN x."Kind" = 1 THEN 1 ELSE 0 END) AS "OnTime",
+                   SUM(CASE WHEN x."Kind" = 2 THEN 1 ELSE 0 END) AS "Late",
+                   SUM(CASE WHEN x."Kind" = 3 THEN 1 ELSE 0 END) AS "Overdue"
+            FROM (
+                SELECT t."AssigneeId", CASE WHEN t."CompletedOn" <= t."DueOn" THEN 1 ELSE 2 END AS "Kind"
+                FROM "Tasks" AS t WHERE t."Status" = 'Done' AND t."CompletedOn" >= {from} AND t."CompletedOn" <= {to}
+                UNION ALL
+                SELECT t."AssigneeId", 3 FROM "Tasks" AS t WHERE t."Status" = 'Open' AND t."DueOn" <= {overdueAsOf}
+                UNION ALL
+                SELECT t."AssigneeId", 3 FROM "Tasks" AS t WHERE t."Status" = 'Done' AND t."CompletedOn" > {overdueAsOf} AND t."DueOn" <= {overdueAsOf}
+            ) AS x
+            GROUP BY x."AssigneeId"
+            """).ToListAsync(ct);
+        var completed = counts.Select(r => new { r.UserId, OnTime = (int)r.OnTime, Late = (int)r.Late }).Where(r => r.OnTime > 0 || r.Late > 0).ToList();
+        var overdue = counts.Select(r => new { r.UserId, Count = (int)r.Overdue }).Where(r => r.Count > 0).ToList();
         var ids = completed.Select(c => c.UserId).Union(overdue.Select(o => o.UserId)).ToList();
-        var names = await NamesAsync(ids, ct);
+        var names = await NamesAsync(db, ids, ct);
         var rows = ids.Select(id => new AssigneeFollowUps(
                 id,
                 names.GetValueOrDefault(id, $"#{id}"),
@@ -274,10 +283,20 @@ public sealed class MonthlyReportBuilder(
         return new FollowUpSection(overdueAsOf, rows.Sum(r => r.CompletedOnTime), rows.Sum(r => r.CompletedLate), rows.Sum(r => r.StillOverdue), rows);
     }
 
-    private async Task<Dictionary<long, string>> NamesAsync(IEnumerable<long> ids, CancellationToken ct)
+    private static async Task<Dictionary<long, string>> NamesAsync(CrmDbContext context, IEnumerable<long> ids, CancellationToken ct)
     {
         var list = ids.Distinct().ToList();
-        return await db.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return await context.Users.AsNoTracking().Where(u => list.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+    }
+
+    private sealed class FollowUpRow
+    {
+        public long UserId { get; set; }
+
+        // SUM is bigint on PostgreSQL.
+        public long OnTime { get; set; }
+        public long Late { get; set; }
+        public long Overdue { get; set; }
     }
 
     private sealed class StageRow
