@@ -141,7 +141,8 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
         var page = query.Page ?? 1;
         var size = query.PageSize ?? 20;
         var firms = Filter(query);
-        var total = IsGramOnly(query, out var gram)
+        // The gram index knows no districts: with a district scope the count reads the (filtered) firms.
+        var total = IsGramOnly(query, out var gram) && db.District is null
             ? await db.FirmSearchGrams.CountAsync(g => g.Gram == gram, ct)
             : await firms.CountAsync(ct);
         var ordered = query.Sort switch
