@@ -176,6 +176,16 @@ public sealed class DistrictVisibilityTests(DistrictVisibilityTests.WorldFactory
         using var cityViewer = await districtAdmin.PostAsJsonAsync("/api/users", new { userName = "cv-x", displayName = "x", role = "city-viewer", password = "Abcdefgh12345" });
         Assert.NotEmpty((await cityViewer.ExpectAsync(HttpStatusCode.BadRequest))!.ErrorsFor("role"));
 
+        // The whole system's operations (jobs, every district's outbox, the calendar) are the city admin's.
+        foreach (var url in new[] { "/api/admin/jobs", "/api/admin/outbox" })
+        {
+            using var refused = await districtAdmin.GetAsync(url);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            using var cityAdmin = await host.AdminAsync();
+            using var allowed = await cityAdmin.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
         var officers = (await w.OfficerB.GetJsonAsync("/api/officers")).AsArray().Select(o => o!.Id()).ToList();
         var xuhuiIds = users.Select(u => u!.Id()).ToList();
         Assert.Empty(officers.Intersect(xuhuiIds));
