@@ -28,7 +28,7 @@ public static class OutboxApi
 {
     public static RouteGroupBuilder MapOutboxApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/admin/outbox").WithTags("Outbox").RequireAuthorization(Policies.Admin);
+        var group = api.MapGroup("/admin/outbox").WithTags("Outbox").RequireAuthorization(Policies.Operator);
         group.MapGet("/", List);
         group.MapPost("/{id:long}/retry", Retry);
         group.MapGet("/{id:long}/eml", Eml);

@@ -43,6 +43,11 @@ public static class CrmHost
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            // Jobs, the outbox (every district's mail) and the working-day calendar are the whole system's: in a
+            // multi-district deployment only a city admin (no district) runs them; with one district, any admin.
+            .AddPolicy(Policies.Operator, p => p.RequireRole(Roles.Admin).RequireAssertion(ctx =>
+                ctx.User.District() is null
+                || !((ctx.Resource as HttpContext)?.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.MultiDistrict ?? true)))
             .AddPolicy(Policies.Manager, p => p.RequireRole(Roles.Admin, Roles.Supervisor))
             .AddPolicy(Policies.Writer, p => p.RequireRole(Roles.Admin, Roles.Supervisor, Roles.Officer));
 

@@ -29,4 +29,7 @@ public static class Policies
     public const string Admin = "admin";
     public const string Manager = "manager";
     public const string Writer = "writer";
+
+    /// <summary>System-wide operations (jobs, outbox, calendar): admins; city admins only in a multi-district deployment.</summary>
+    public const string Operator = "operator";
 }

@@ -44,12 +44,12 @@ public sealed class DailyDigestJob(
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class MonthlyReportJob(
-    MonthlyReportEmail email, OutboxDispatcher dispatcher, CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger)
+    MonthlyReportEmail email, OutboxDispatcher dispatcher, CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger, DistrictRuns? districts = null)
     : RecordedJob(db, clock, logger)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
     {
-        var queued = await ReportSchedule.RunMonthlyReportAsync(email, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct);
+        var queued = await ReportSchedule.RunMonthlyReportAsync(email, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct, districts);
         var sent = await dispatcher.DispatchDueAsync(ct);
         return (JobOutcome.Succeeded, $"{queued}；发送 {sent.Sent}，失败 {sent.Failed}，推迟 {sent.Deferred}");
     }
@@ -57,9 +57,10 @@ public sealed class MonthlyReportJob(
 
 /// <summary>Just after midnight on the 1st (Asia/Shanghai): freezes the month just closed, once.</summary>
 [DisallowConcurrentExecution]
-public sealed class MonthEndSnapshotJob(MonthlySnapshots snapshots, CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger)
+public sealed class MonthEndSnapshotJob(
+    MonthlySnapshots snapshots, CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger, DistrictRuns? districts = null)
     : RecordedJob(db, clock, logger)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct) =>
-        (JobOutcome.Succeeded, await ReportSchedule.RunMonthEndSnapshotAsync(snapshots, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct));
+        (JobOutcome.Succeeded, await ReportSchedule.RunMonthEndSnapshotAsync(snapshots, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct, districts));
 }

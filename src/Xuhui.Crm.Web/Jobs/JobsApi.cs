@@ -18,7 +18,7 @@ public static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/admin/jobs").WithTags("Jobs").RequireAuthorization(Policies.Admin);
+        var group = api.MapGroup("/admin/jobs").WithTags("Jobs").RequireAuthorization(Policies.Operator);
         group.MapGet("/", List);
         group.MapGet("/{name}/runs", Runs);
         group.MapPost("/{name}/run", Run);

@@ -19,7 +19,7 @@ public static class CalendarApi
     {
         api.MapGet("/calendar", Year).WithTags("Calendar");
         api.MapGet("/calendar/{date}", Day).WithTags("Calendar");
-        var admin = api.MapGroup("/admin/calendar").WithTags("Calendar").RequireAuthorization(Policies.Admin);
+        var admin = api.MapGroup("/admin/calendar").WithTags("Calendar").RequireAuthorization(Policies.Operator);
         admin.MapPut("/{date}", Put);
         admin.MapDelete("/{date}", Delete);
         return api;

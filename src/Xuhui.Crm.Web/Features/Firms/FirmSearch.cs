@@ -140,7 +140,8 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
     {
         var page = query.Page ?? 1;
         var size = query.PageSize ?? 20;
-        var total = IsGramOnly(query, out var gram)
+        // The gram index knows no districts: with a district scope the count reads the (filtered) firms.
+        var total = IsGramOnly(query, out var gram) && db.District is null
             ? await db.FirmSearchGrams.CountAsync(g => g.Gram == gram, ct)
             : await Filter(query).CountAsync(ct);
         var items = total == 0 ? [] : await Ordered(query).Skip((page - 1) * size).Take(size).ToListAsync(ct);

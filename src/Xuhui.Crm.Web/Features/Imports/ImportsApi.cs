@@ -19,6 +19,13 @@ public static class ImportsApi
     public static RouteGroupBuilder MapImports(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Manager);
+
+        // The importer matches firms by credit code across the whole table and writes rows in bulk outside the district
+        // filters: until it is district-aware it serves single-district deployments only.
+        group.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.MultiDistrict
+                ? Problems.Conflict("多区部署暂不支持批量导入，请在各区单区系统中导入或逐条录入 (imports are not available in a multi-district deployment yet)")
+                : await next(context));
         group.MapPost("/", Import).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUpload), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUpload });
         group.MapGet("/", History);
         group.MapGet("/{id:long}", Get);

@@ -21,11 +21,33 @@ public sealed class DigestComposer(
     OutboxWriter outbox,
     TimeProvider clock,
     IOptions<RemindersOptions> options,
-    IOptions<SmtpOptions> smtp)
+    IOptions<SmtpOptions> smtp,
+    Jobs.DistrictRuns? districts = null)
 {
     public const string OutboxKind = "daily-digest";
 
+    /// <summary>The day's digests: per district when there are several (each officer hears of their district only), then the city-wide users.</summary>
     public async Task<DigestResult> ComposeAsync(DateOnly date, CancellationToken ct)
+    {
+        if (districts is not { MultiDistrict: true })
+        {
+            return await ComposeScopeAsync(date, ct);
+        }
+
+        var watch = Stopwatch.StartNew();
+        var runs = await districts.ForEachAsync(await districts.UserDistrictsAsync(ct), _ => ComposeScopeAsync(date, ct));
+        return new DigestResult(
+            date,
+            runs.Sum(r => r.Result.Recipients),
+            runs.Sum(r => r.Result.Queued),
+            runs.Sum(r => r.Result.AlreadyQueued),
+            runs.Sum(r => r.Result.NoEmail),
+            runs.Sum(r => r.Result.Nothing),
+            watch.ElapsedMilliseconds);
+    }
+
+    /// <summary>The digests of the recipients in the context's district scope.</summary>
+    private async Task<DigestResult> ComposeScopeAsync(DateOnly date, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var o = options.Value;

@@ -35,6 +35,13 @@ public sealed class ReminderEngine(
     public async Task<List<ReminderRecipient>> RecipientsAsync(IReadOnlyCollection<long>? only, CancellationToken ct)
     {
         var users = db.Users.AsNoTracking().Where(u => u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer);
+        if (crm.Value.MultiDistrict)
+        {
+            // The scope's users only: a district's digest run reaches its own officers; the unscoped run, the city-wide users.
+            var district = db.District;
+            users = district is null ? users.Where(u => u.DistrictCode == null) : users.Where(u => u.DistrictCode == district);
+        }
+
         if (only is not null)
         {
             users = users.Where(u => only.Contains(u.Id));

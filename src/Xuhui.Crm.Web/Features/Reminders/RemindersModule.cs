@@ -20,6 +20,7 @@ public static class RemindersModule
         services.AddScoped<WorkingDayCalendar>();
         services.AddScoped<ReminderEngine>();
         services.AddScoped<DigestComposer>();
+        services.AddScoped<Jobs.DistrictRuns>();
         services.AddScoped<OutboxWriter>();
         services.AddSingleton<SmtpMailTransport>();
         services.AddSingleton<EmlFileTransport>();

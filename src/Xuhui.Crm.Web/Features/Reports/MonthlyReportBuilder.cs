@@ -165,8 +165,11 @@ public sealed class MonthlyReportBuilder(
             .ToListAsync(ct);
 
     /// <summary>Every case's stage on <paramref name="asOf"/> and since when, from the transition history (one row per case).</summary>
-    private async Task<List<StageRow>> StagesAtAsync(DateOnly asOf, CancellationToken ct) =>
-        await db.Database.SqlQuery<StageRow>($"""
+    private async Task<List<StageRow>> StagesAtAsync(DateOnly asOf, CancellationToken ct)
+    {
+        // Raw SQL bypasses the district filters: the scope goes in by hand (a firm's current district, like the filters).
+        var (all, district) = (db.District is null, db.District ?? string.Empty);
+        return await db.Database.SqlQuery<StageRow>($"""
             SELECT c."Id" AS "CaseId", c."Program" AS "Program", t."ToStage" AS "Stage", t."On" AS "Since"
             FROM "Cases" AS c
             JOIN "Firms" AS f ON f."Id" = c."FirmId"
@@ -174,8 +177,9 @@ public sealed class MonthlyReportBuilder(
                 SELECT t2."Id" FROM "CaseTransitions" AS t2
                 WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
                 ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
-            WHERE f."IsArchived" = FALSE
+            WHERE f."IsArchived" = FALSE AND ({all} OR f."DistrictCode" = {district})
             """).ToListAsync(ct);
+    }
 
     /// <summary>Open-stage cases whose stage at month end began more than the configured days earlier; names for the top 200.</summary>
     private async Task<(List<StalledCase> Top, int Total)> StalledAsync(List<StageRow> stages, DateOnly asOf, CancellationToken ct)
@@ -196,6 +200,7 @@ public sealed class MonthlyReportBuilder(
     /// <summary>Stays that ended in the month: days from entering the stage to leaving it; median per programme and stage.</summary>
     private async Task<List<StageDuration>> TimeInStageAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
+        var (all, district) = (db.District is null, db.District ?? string.Empty);
         var rows = await db.Database.SqlQuery<StayRow>($"""
             SELECT x."Program" AS "Program", x."FromStage" AS "Stage", x."LeftOn" AS "LeftOn", x."EnteredOn" AS "EnteredOn"
             FROM (
@@ -204,7 +209,7 @@ public sealed class MonthlyReportBuilder(
                 FROM "CaseTransitions" AS t
                 JOIN "Cases" AS c ON c."Id" = t."CaseId"
                 JOIN "Firms" AS f ON f."Id" = c."FirmId"
-                WHERE f."IsArchived" = FALSE AND t."On" <= {to}
+                WHERE f."IsArchived" = FALSE AND ({all} OR f."DistrictCode" = {district}) AND t."On" <= {to}
                   AND t."CaseId" IN (SELECT m."CaseId" FROM "CaseTransitions" AS m WHERE m."On" >= {from} AND m."On" <= {to})
             ) AS x
             WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."EnteredOn" IS NOT NULL

@@ -30,7 +30,7 @@ public sealed class MonthlyReportEmail(
     /// <summary>The job's call: freezes the month if the month-end job has not, composes and queues one message per recipient.</summary>
     public async Task<int> QueueAsync(ReportMonth month, CancellationToken ct)
     {
-        if (options.Value.Recipients.Count == 0)
+        if (options.Value.Recipients.Count == 0 && options.Value.DistrictRecipients.Count == 0)
         {
             return 0;
         }
@@ -43,9 +43,15 @@ public sealed class MonthlyReportEmail(
     public List<ReportMail> Compose(MonthlyReport report)
     {
         var month = ReportMonth.TryParse(report.Month, out var m) ? m : throw new InvalidDataException($"Bad month {report.Month}");
+        var recipients = RecipientsFor(report);
+        if (recipients.Count == 0)
+        {
+            return [];
+        }
+
         var png = chart.RenderPng(report);
         var xlsx = ReportWorkbook.Build(report);
-        return options.Value.Recipients
+        return recipients
             .Where(r => !string.IsNullOrWhiteSpace(r))
             .Select(r => r.Trim())
             .Distinct(StringComparer.OrdinalIgnoreCase)
@@ -53,9 +59,18 @@ public sealed class MonthlyReportEmail(
             .ToList();
     }
 
-    public static string Subject(MonthlyReport r) => $"徐汇区科技企业培育月报（{r.From.Year}年{r.From.Month}月）";
+    /// <summary>One district: the leadership list. Several: the city's report to it, each district's to its own list.</summary>
+    private List<string> RecipientsFor(MonthlyReport report) =>
+        report.Targets.District is { } code && code != Domain.Districts.DistrictCodes.City
+            ? options.Value.DistrictRecipients.GetValueOrDefault(code) ?? []
+            : options.Value.Recipients;
 
-    public static string AttachmentName(MonthlyReport r) => $"徐汇区科技企业培育月报-{r.Month}.xlsx";
+    public static string Subject(MonthlyReport r) => $"{Who(r)}科技企业培育月报（{r.From.Year}年{r.From.Month}月）";
+
+    public static string AttachmentName(MonthlyReport r) => $"{Who(r)}科技企业培育月报-{r.Month}.xlsx";
+
+    /// <summary>The district reported on (徐汇区 in a single-district deployment, as before; 上海市 for the city).</summary>
+    private static string Who(MonthlyReport r) => r.Targets.DistrictName ?? "徐汇区";
 
     private MimeMessage Message(MonthlyReport report, string recipient, byte[] png, byte[] xlsx)
     {

@@ -13,12 +13,27 @@ namespace Xuhui.Crm.Web.Features.Reports;
 /// Month-end snapshots: the frozen JSON of a closed month. Reports for closed months read the highest revision, so later
 /// edits to history do not change what was reported; a re-run adds a revision (audited) and keeps the earlier ones.
 /// </summary>
-public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder builder, TimeProvider clock)
+public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder builder, TimeProvider clock, Microsoft.Extensions.Options.IOptions<CrmOptions>? crm = null)
 {
     public const string JobTrigger = "month-end-job";
     public const string ManualTrigger = "manual";
 
     private static readonly JsonSerializerOptions JsonOptions = CreateOptions();
+
+    /// <summary>
+    /// Whose snapshots: the context's district, or the city's (310000) when a multi-district deployment reports unscoped;
+    /// null with one district (every snapshot is the district's).
+    /// </summary>
+    private string? Key => db.District ?? (crm?.Value.MultiDistrict == true ? Domain.Districts.DistrictCodes.City : null);
+
+    private IQueryable<MonthlySnapshot> Rows
+    {
+        get
+        {
+            var key = Key;
+            return key is null ? db.MonthlySnapshots : db.MonthlySnapshots.Where(s => s.DistrictCode == key);
+        }
+    }
 
     public bool IsClosed(ReportMonth month) => month.Last < ShanghaiTime.Today(clock);
 
@@ -29,7 +44,7 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
     {
         if (IsClosed(month))
         {
-            var latest = await db.MonthlySnapshots.AsNoTracking().Where(s => s.Month == month.ToString())
+            var latest = await Rows.AsNoTracking().Where(s => s.Month == month.ToString())
                 .OrderByDescending(s => s.Revision).FirstOrDefaultAsync(ct);
             if (latest is not null)
             {
@@ -41,12 +56,12 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
     }
 
     public async Task<List<SnapshotInfo>> ListAsync(ReportMonth month, CancellationToken ct) =>
-        await db.MonthlySnapshots.AsNoTracking().Where(s => s.Month == month.ToString()).OrderBy(s => s.Revision)
+        await Rows.AsNoTracking().Where(s => s.Month == month.ToString()).OrderBy(s => s.Revision)
             .Select(s => new SnapshotInfo(s.Month, s.Revision, s.TakenAt, s.TakenById, s.Trigger, s.Reason)).ToListAsync(ct);
 
     public async Task<MonthlyReport?> RevisionAsync(ReportMonth month, int revision, CancellationToken ct)
     {
-        var row = await db.MonthlySnapshots.AsNoTracking().FirstOrDefaultAsync(s => s.Month == month.ToString() && s.Revision == revision, ct);
+        var row = await Rows.AsNoTracking().FirstOrDefaultAsync(s => s.Month == month.ToString() && s.Revision == revision, ct);
         return row is null ? null : Read(row);
     }
 
@@ -57,7 +72,7 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
     public async Task<SnapshotInfo?> TakeIfMissingAsync(ReportMonth month, CancellationToken ct)
     {
         var key = month.ToString();
-        if (await db.MonthlySnapshots.AnyAsync(s => s.Month == key, ct))
+        if (await Rows.AnyAsync(s => s.Month == key, ct))
         {
             return null;
         }
@@ -69,7 +84,7 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            if (await db.MonthlySnapshots.AnyAsync(s => s.Month == key, ct))
+            if (await Rows.AnyAsync(s => s.Month == key, ct))
             {
                 return null;
             }
@@ -87,7 +102,7 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
     {
         var report = await builder.BuildAsync(month, ct);
         var key = month.ToString();
-        var revision = (await db.MonthlySnapshots.Where(s => s.Month == key).MaxAsync(s => (int?)s.Revision, ct) ?? 0) + 1;
+        var revision = (await Rows.Where(s => s.Month == key).MaxAsync(s => (int?)s.Revision, ct) ?? 0) + 1;
         if (firstOnly && revision != 1)
         {
             return null;
@@ -103,6 +118,7 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
             Trigger = trigger,
             Reason = reason,
             Payload = JsonSerializer.Serialize(report with { Frozen = true, SnapshotRevision = revision }, JsonOptions),
+            DistrictCode = Key ?? string.Empty,
         };
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -23,19 +23,35 @@ public static class ReportSchedule
     public static ReportMonth MonthToReport(DateOnly firedOn) => ReportMonth.FromDate(firedOn).Previous;
 
     /// <summary>Body of the month-end-snapshot job: freezes the month just closed unless it already is.</summary>
-    public static async Task<string> RunMonthEndSnapshotAsync(MonthlySnapshots snapshots, DateOnly firedOn, CancellationToken ct)
+    /// <remarks>Several districts: once per district holding firms, then for the city.</remarks>
+    public static async Task<string> RunMonthEndSnapshotAsync(MonthlySnapshots snapshots, DateOnly firedOn, CancellationToken ct, Jobs.DistrictRuns? districts = null)
     {
         var month = MonthToReport(firedOn);
-        var taken = await snapshots.TakeIfMissingAsync(month, ct);
-        return taken is null ? $"{month} 已有快照，未重复生成" : $"{month} 快照第 {taken.Revision} 版已生成";
+        return await PerDistrictAsync(districts, async () =>
+        {
+            var taken = await snapshots.TakeIfMissingAsync(month, ct);
+            return taken is null ? $"{month} 已有快照，未重复生成" : $"{month} 快照第 {taken.Revision} 版已生成";
+        }, ct);
     }
 
     /// <summary>Body of the monthly-report job: composes and queues the email for the month just closed.</summary>
-    public static async Task<string> RunMonthlyReportAsync(MonthlyReportEmail email, DateOnly firedOn, CancellationToken ct)
+    /// <remarks>Several districts: each district's report to its list, then the city's.</remarks>
+    public static async Task<string> RunMonthlyReportAsync(MonthlyReportEmail email, DateOnly firedOn, CancellationToken ct, Jobs.DistrictRuns? districts = null)
     {
         var month = MonthToReport(firedOn);
-        var queued = await email.QueueAsync(month, ct);
-        return $"{month} 月报已排队 {queued} 封";
+        return await PerDistrictAsync(districts, async () => $"{month} 月报已排队 {await email.QueueAsync(month, ct)} 封", ct);
+    }
+
+    private static async Task<string> PerDistrictAsync(Jobs.DistrictRuns? districts, Func<Task<string>> body, CancellationToken ct)
+    {
+        if (districts is not { MultiDistrict: true })
+        {
+            return await body();
+        }
+
+        var scopes = (await districts.FirmDistrictsAsync(ct)).Cast<string?>().Append(null);
+        var results = await districts.ForEachAsync(scopes, _ => body());
+        return string.Join("；", results.Select(r => $"{Jobs.DistrictRuns.Label(r.District)}：{r.Result}"));
     }
 
     /// <summary>The monthly jobs and their cron expressions (Asia/Shanghai).</summary>

@@ -11,6 +11,17 @@ public static class ReportsApi
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/reports/monthly").WithTags("Reports");
+
+        // "?district=": a city-wide user reads one district's report (default: the city's); district users read their own.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var db = http.RequestServices.GetRequiredService<Data.CrmDbContext>();
+            var reference = http.RequestServices.GetRequiredService<Reference.ReferenceData>();
+            return Auth.DistrictScope.Narrow(db, reference, http.Request.Query["district"].FirstOrDefault()) is { } notFound
+                ? notFound
+                : await next(context);
+        });
         group.MapGet("/{month}.xlsx", Workbook);
         group.MapGet("/{month}", Get);
         group.MapGet("/{month}/chart.png", Chart);

@@ -59,8 +59,15 @@ public sealed record IndicatorStatus(
 
 /// <param name="District">Multi-district deployments: the district counted, or 310000 for the city.</param>
 /// <param name="City">City-wide figures only: the ratio of sums and each district's own figures.</param>
+/// <param name="DistrictName">Name of <paramref name="District"/> (上海市 for the city).</param>
 public sealed record TargetsDto(
-    DateOnly AsOf, HnteFigure HntePer10k, RdCenterFigure ForeignRdCenters, List<IndicatorStatus> Indicators, string? District = null, CityBreakdown? City = null);
+    DateOnly AsOf,
+    HnteFigure HntePer10k,
+    RdCenterFigure ForeignRdCenters,
+    List<IndicatorStatus> Indicators,
+    string? District = null,
+    CityBreakdown? City = null,
+    string? DistrictName = null);
 
 /// <param name="Provisional">The district's count for the year is not entered and an earlier year's stands in (or none at all).</param>
 public sealed record DistrictFigures(

@@ -37,8 +37,11 @@ public sealed class ReportsOptions
     /// <summary>An open case whose stage at month end began more than this many days earlier is "stalled".</summary>
     public int StalledDays { get; set; } = 90;
 
-    /// <summary>Leadership list for the monthly email.</summary>
+    /// <summary>Leadership list for the monthly email (several districts: the city-wide report's list).</summary>
     public List<string> Recipients { get; set; } = [];
+
+    /// <summary>Several districts: each district's report list, by district code (Crm:Reports:DistrictRecipients:310104:0=…).</summary>
+    public Dictionary<string, List<string>> DistrictRecipients { get; set; } = [];
 
     /// <summary>Font the chart draws with (an OFL GB2312 subset of Noto Sans CJK SC shipped with the app).</summary>
     public string FontFile { get; set; } = "Assets/fonts/NotoSansSC-GB2312.otf";

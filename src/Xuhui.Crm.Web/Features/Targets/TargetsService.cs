@@ -52,7 +52,14 @@ public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOp
         var hnte = await HnteAsync(asOf, legal, TargetFor(HnteCode, asOf.Year, interim), ct);
         var rd = await RdCentresAsync(asOf, TargetFor(RdCentresCode, asOf.Year, interim), ct);
         var indicators = await IndicatorsAsync(asOf, hnte, rd, interim, ct);
-        return new TargetsDto(asOf, hnte, rd, indicators, MultiDistrict ? District ?? DistrictCodes.City : null, city?.Breakdown);
+        var code = MultiDistrict ? District ?? DistrictCodes.City : null;
+        var name = code switch
+        {
+            null => null,
+            DistrictCodes.City => "上海市",
+            _ => reference.DistrictName(code),
+        };
+        return new TargetsDto(asOf, hnte, rd, indicators, code, city?.Breakdown, name);
     }
 
     /// <summary>

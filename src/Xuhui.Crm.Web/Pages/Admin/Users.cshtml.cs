@@ -29,6 +29,11 @@ public sealed class UsersModel(
 
     public List<UserDto> Users { get; private set; } = [];
 
+    /// <summary>Several districts: the create form asks for the user's district.</summary>
+    public bool MultiDistrict => options.Value.MultiDistrict;
+
+    public IReadOnlyList<Features.Reference.NamedCode> Districts => reference.File.Districts;
+
     public async Task OnGetAsync(CancellationToken ct) => Users = (await UsersApi.List(db, ct)).Value!;
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)

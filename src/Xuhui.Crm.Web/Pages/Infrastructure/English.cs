@@ -153,6 +153,8 @@ public static class English
         ["专员"] = "Officer",
         ["只读"] = "Viewer",
         ["全市只读"] = "City viewer",
+        ["所属区"] = "District",
+        ["（本人所在区；全市用户留空）"] = "(your own district; empty for a city-wide user)",
         ["科长"] = "Supervisor",
         ["管理员"] = "Admin",
         ["在营"] = "Active",

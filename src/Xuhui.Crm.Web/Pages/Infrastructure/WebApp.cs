@@ -30,6 +30,8 @@ public static class WebApp
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+            o.Conventions.AuthorizePage("/Admin/Jobs", Policies.Operator);
+            o.Conventions.AuthorizePage("/Admin/Outbox", Policies.Operator);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Culture");
         });
