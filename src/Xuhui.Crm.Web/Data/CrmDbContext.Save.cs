@@ -104,7 +104,7 @@ public sealed partial class CrmDbContext
             // Archived firms leave search: their grams go, so a query-only count never has to read firm rows.
             if (!firm.IsArchived)
             {
-                FirmSearchGrams.AddRange(SearchText.Grams(firm.SearchText).Select(g => new FirmSearchGram { Gram = g, FirmId = firm.Id }));
+                FirmSearchGrams.AddRange(FirmSearchGram.For(firm.Id, firm.SearchText));
             }
         }
 

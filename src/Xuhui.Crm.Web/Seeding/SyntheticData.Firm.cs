@@ -76,7 +76,7 @@ public sealed partial class SyntheticData
         var visits = Visits(r, firm, plan, contacts, assignedOn, activeUntil);
         var tasks = Tasks(r, firm, plan, cases, visits, assignedOn, activeUntil);
         firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
-        var grams = SearchText.Grams(firm.SearchText).Select(g => new FirmSearchGram { Gram = g, FirmId = firmId }).ToList();
+        var grams = FirmSearchGram.For(firmId, firm.SearchText).ToList();
         return new FirmBundle(firm, contacts, cases, visits, tasks, grams);
     }
 

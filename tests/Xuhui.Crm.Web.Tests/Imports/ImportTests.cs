@@ -6,8 +6,6 @@ using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Imports;
 
-// The import applier is SQLite-only so far (a PostgreSQL port is pending).
-[Trait("Provider", "SqliteOnly")]
 public sealed class ImportTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     private static readonly string[] Header = ["企业名称", "统一社会信用代码", "注册地址", "成立日期", "所属街道/园区", "行业"];

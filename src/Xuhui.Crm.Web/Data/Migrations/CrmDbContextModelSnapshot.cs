@@ -1046,6 +1046,16 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("VisitOfficers");
                 });
 
+            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+                {
+                    b.Property<long>("FirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("FirmId");
+
+                    b.ToTable("FirmSearchBacklog");
+                });
+
             modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
                 {
                     b.Property<string>("Gram")
@@ -1723,6 +1733,15 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasOne("Xuhui.Crm.Domain.Visits.Visit", null)
                         .WithMany("Officers")
                         .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+                {
+                    b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

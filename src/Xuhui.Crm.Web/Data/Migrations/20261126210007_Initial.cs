@@ -583,6 +583,23 @@ namespace Xuhui.Crm.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FirmSearchBacklog",
+                columns: table => new
+                {
+                    FirmId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirmSearchBacklog", x => x.FirmId);
+                    table.ForeignKey(
+                        name: "FK_FirmSearchBacklog_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FirmSearchGrams",
                 columns: table => new
                 {
@@ -1275,6 +1292,9 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "FirmOfficers");
+
+            migrationBuilder.DropTable(
+                name: "FirmSearchBacklog");
 
             migrationBuilder.DropTable(
                 name: "FirmSearchGrams");
