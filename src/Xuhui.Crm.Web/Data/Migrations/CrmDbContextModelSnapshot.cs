@@ -1248,7 +1248,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
                     b.Property<string>("Outcome")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Row")

@@ -1296,8 +1296,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
 
                     b.Property<string>("Outcome")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
 
                     b.Property<int>("Row")
                         .HasColumnType("integer");

@@ -682,7 +682,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ImportRunId = table.Column<long>(type: "bigint", nullable: false),
                     Row = table.Column<int>(type: "integer", nullable: false),
-                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
                     Column = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
                     Header = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     Message = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),

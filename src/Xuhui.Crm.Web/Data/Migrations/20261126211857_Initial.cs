@@ -680,7 +680,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     ImportRunId = table.Column<long>(type: "INTEGER", nullable: false),
                     Row = table.Column<int>(type: "INTEGER", nullable: false),
-                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
                     Column = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
                     Header = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     Message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
