@@ -36,6 +36,7 @@ public sealed partial class CrmDbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        using var saving = WriteGate.Enter();
         var now = Clock.GetUtcNow().UtcDateTime;
         ChangeTracker.DetectChanges();
 
