@@ -68,8 +68,9 @@ public static class SearchGramBacklog
                 longest = watch.Elapsed > longest ? watch.Elapsed : longest;
                 if (!postgres)
                 {
-                    // An officer's save waiting for SQLite's write lock goes next (PostgreSQL locks rows, not the file).
-                    await WriteGate.YieldToSavesAsync(TimeSpan.FromSeconds(2), ct);
+                    // An officer's save waiting for SQLite's write lock goes next (PostgreSQL locks rows, not the file):
+                    // long enough for its next 150 ms retry, short enough that a stream of saves cannot stall the drain.
+                    await WriteGate.YieldToSavesAsync(TimeSpan.FromMilliseconds(250), ct);
                 }
             }
 

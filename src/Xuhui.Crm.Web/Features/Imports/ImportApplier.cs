@@ -30,7 +30,7 @@ internal sealed class ImportApplier : IDisposable
     private readonly DateTime _now;
     private readonly long _userId;
     private readonly Dictionary<Type, RowWriter> _writers = [];
-    private readonly Dictionary<string, DbCommand> _updates = [];
+    private readonly Dictionary<string, UpdateGroup> _updates = [];
     private readonly Dictionary<Type, Queue<long>> _ids = [];
 
     /// <summary>Tables whose new rows go through TEMP copies; the first three get reserved ids, the rest take the table's own.</summary>
@@ -69,7 +69,7 @@ internal sealed class ImportApplier : IDisposable
             var watch = System.Diagnostics.Stopwatch.StartNew();
             applier.Begin(deferred: false);
             applier.CopyAcross();
-            applier.ApplyUpdates(staged, ct);
+            applier.ApplyUpdates(ct);
             last?.Invoke(applier);
             applier.Commit();
             LastLockTime = watch.Elapsed;
@@ -110,9 +110,9 @@ internal sealed class ImportApplier : IDisposable
     {
         _transaction?.Dispose();
         _transaction = null;
-        foreach (var type in Staged)
+        foreach (var table in Staged.Select(Table).Select(t => "imp_" + t).Concat(_updates.Values.Select(g => g.Table)))
         {
-            Execute($"DROP TABLE IF EXISTS \"imp_{Table(type)}\"");
+            Execute($"DROP TABLE IF EXISTS \"{table}\"");
         }
     }
 
@@ -240,24 +240,48 @@ internal sealed class ImportApplier : IDisposable
             StageUpdate(update);
         }
 
-        foreach (var writer in _writers.Values)
+        foreach (var writer in _writers.Values.Concat(_updates.Values.Select(g => g.Rows)))
         {
+            writer.Transaction = _transaction;
             writer.Flush();
         }
     }
 
-    /// <summary>New rows and audit of updates go to TEMP; the field changes themselves wait for the locked phase.</summary>
+    /// <summary>
+    /// New rows, audit and the updated rows as they will be (with the version read at staging) go to TEMP; the locked
+    /// phase then applies each group of rows that change the same columns with one version-checked UPDATE … FROM.
+    /// </summary>
     private void StageUpdate(FirmUpdate update)
     {
         var firm = update.Firm;
         if (update.Changes.Count > 0)
         {
             Audit(firm.Id, nameof(Firm), firm.Id, "updated", update.Changes.Select(c => new AuditChange(c.Property, c.Old, c.New)).ToList());
+            foreach (var change in update.Changes)
+            {
+                typeof(Firm).GetProperty(change.Property)!.SetValue(firm, change.Value);
+            }
+
+            var columns = update.Changes.Select(c => c.Property).ToList();
             if (update.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName)))
             {
+                firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
+                columns.Add(nameof(Firm.SearchText));
                 // Its grams are rewritten from the new search text once the update is in.
                 Insert(new FirmSearchBacklog { FirmId = firm.Id });
             }
+
+            StageRowUpdate(firm, columns, "企业");
+        }
+
+        if (update.ContactChange is { } change2)
+        {
+            foreach (var change in change2.Changes)
+            {
+                typeof(Contact).GetProperty(change.Property)!.SetValue(change2.Contact, change.Value);
+            }
+
+            StageRowUpdate(change2.Contact, change2.Changes.Select(c => c.Property).ToList(), "联系人");
         }
 
         if (update.NewContact is { } contact)
@@ -277,52 +301,51 @@ internal sealed class ImportApplier : IDisposable
         }
     }
 
-    private void ApplyUpdates(StagedImport staged, CancellationToken ct)
+    private void StageRowUpdate(object entity, List<string> properties, string label)
     {
-        foreach (var update in staged.Updates)
+        var entityType = _db.Model.FindEntityType(entity.GetType())!;
+        var key = entityType.GetTableName() + ":" + string.Join(",", properties.Order(StringComparer.Ordinal));
+        if (!_updates.TryGetValue(key, out var group))
+        {
+            var table = $"imp_upd{_updates.Count}_{entityType.GetTableName()}";
+            Execute($"DROP TABLE IF EXISTS \"{table}\"");
+            Execute(_sqlite
+                ? $"CREATE TEMP TABLE \"{table}\" AS SELECT * FROM main.\"{entityType.GetTableName()}\" WHERE 0"
+                : $"CREATE TEMP TABLE \"{table}\" AS SELECT * FROM \"{entityType.GetTableName()}\" WITH NO DATA");
+            group = new UpdateGroup(entityType, table, properties.Select(p => entityType.FindProperty(p)!.GetColumnName()).ToList(), label,
+                new RowWriter(entityType, _connection, table));
+            _updates.Add(key, group);
+        }
+
+        group.Rows.Transaction = _transaction;
+        group.Rows.Add(entity);
+    }
+
+    /// <summary>One UPDATE … FROM per group of rows that change the same columns; any row whose version moved since staging refuses the whole import.</summary>
+    private void ApplyUpdates(CancellationToken ct)
+    {
+        foreach (var group in _updates.Values)
         {
             ct.ThrowIfCancellationRequested();
-            ApplyUpdate(update);
-        }
-    }
-
-    private void ApplyUpdate(FirmUpdate update)
-    {
-        var firm = update.Firm;
-        if (update.Changes.Count > 0)
-        {
-            foreach (var change in update.Changes)
+            var target = group.EntityType.GetTableName();
+            var sets = group.Columns.Select(c => $"\"{c}\" = u.\"{c}\"").Append($"\"Version\" = \"{target}\".\"Version\" + 1").ToList();
+            if (group.EntityType.FindProperty("UpdatedAt") is not null)
             {
-                typeof(Firm).GetProperty(change.Property)!.SetValue(firm, change.Value);
+                sets.Add("\"UpdatedAt\" = @now");
             }
 
-            var reindex = update.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName));
-            var columns = update.Changes.Select(c => c.Property).ToList();
-            if (reindex)
+            var changed = Execute(
+                $"UPDATE \"{target}\" SET {string.Join(", ", sets)} FROM \"{group.Table}\" AS u WHERE \"{target}\".\"Id\" = u.\"Id\" AND \"{target}\".\"Version\" = u.\"Version\"",
+                ("@now", Provider(_db.Model.FindEntityType(typeof(Firm))!.FindProperty(nameof(Firm.UpdatedAt))!, _now)));
+            if (changed != group.Rows.Written)
             {
-                firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
-                columns.Add(nameof(Firm.SearchText));
-            }
-
-            if (Update(firm, columns) == 0)
-            {
-                throw new ImportConflictException($"企业 {firm.Id}「{firm.Name}」在导入期间被他人修改，请重新导入 (modified during the import)");
-            }
-        }
-
-        if (update.ContactChange is { } cc)
-        {
-            foreach (var change in cc.Changes)
-            {
-                typeof(Contact).GetProperty(change.Property)!.SetValue(cc.Contact, change.Value);
-            }
-
-            if (Update(cc.Contact, cc.Changes.Select(c => c.Property).ToList()) == 0)
-            {
-                throw new ImportConflictException($"联系人 {cc.Contact.Id} 在导入期间被他人修改，请重新导入 (modified during the import)");
+                var moved = Scalar($"SELECT u.\"Id\" FROM \"{group.Table}\" AS u JOIN \"{target}\" AS t ON t.\"Id\" = u.\"Id\" WHERE t.\"Version\" <> u.\"Version\" + 1 LIMIT 1");
+                throw new ImportConflictException($"{group.Label} {moved} 在导入期间被他人修改，未写入任何数据，请重新导入 (modified during the import; nothing was written)");
             }
         }
     }
+
+    private sealed record UpdateGroup(IEntityType EntityType, string Table, List<string> Columns, string Label, RowWriter Rows);
 
     private void AddContact(Contact contact)
     {
@@ -397,47 +420,6 @@ internal sealed class ImportApplier : IDisposable
         writer.Add(entity);
     }
 
-    /// <summary>UPDATE of the named columns plus version and time, guarded by the version read at staging.</summary>
-    private int Update(object entity, List<string> properties)
-    {
-        var entityType = _db.Model.FindEntityType(entity.GetType())!;
-        var key = entityType.Name + ":" + string.Join(",", properties);
-        if (!_updates.TryGetValue(key, out var command))
-        {
-            var sets = properties.Select((p, i) => $"\"{entityType.FindProperty(p)!.GetColumnName()}\" = @p{i}").ToList();
-            sets.Add("\"Version\" = \"Version\" + 1");
-            if (entityType.FindProperty("UpdatedAt") is not null)
-            {
-                sets.Add("\"UpdatedAt\" = @now");
-            }
-
-            command = _connection.CreateCommand();
-            command.CommandText = $"UPDATE \"{entityType.GetTableName()}\" SET {string.Join(", ", sets)} WHERE \"Id\" = @id AND \"Version\" = @version";
-            foreach (var name in properties.Select((_, i) => $"@p{i}").Append("@now").Append("@id").Append("@version"))
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = DBNull.Value;
-                command.Parameters.Add(parameter);
-            }
-
-            _updates[key] = command;
-        }
-
-        command.Transaction = _transaction;
-        for (var i = 0; i < properties.Count; i++)
-        {
-            var property = entityType.FindProperty(properties[i])!;
-            command.Parameters[i].Value = Provider(property, property.GetGetter().GetClrValue(entity));
-        }
-
-        var n = properties.Count;
-        command.Parameters[n].Value = Provider(_db.Model.FindEntityType(typeof(Firm))!.FindProperty(nameof(Firm.UpdatedAt))!, _now);
-        command.Parameters[n + 1].Value = entityType.FindProperty("Id")!.GetGetter().GetClrValue(entity);
-        command.Parameters[n + 2].Value = ((IVersioned)entity).Version;
-        return command.ExecuteNonQuery();
-    }
-
     private static object Provider(IProperty property, object? value)
     {
         var convert = property.GetTypeMapping().Converter?.ConvertToProvider;
@@ -456,9 +438,9 @@ internal sealed class ImportApplier : IDisposable
             writer.Dispose();
         }
 
-        foreach (var command in _updates.Values)
+        foreach (var group in _updates.Values)
         {
-            command.Dispose();
+            group.Rows.Dispose();
         }
 
         _transaction?.Dispose();
