@@ -18,8 +18,6 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 SUITES=(
   "tests/Xuhui.Crm.Domain.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata|sqlite"
   "tests/Xuhui.Crm.Web.Tests|UTC Asia/Shanghai|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:sqlite3=sqlite3|sqlite"
-  # On PostgreSQL the import tests are left out (Provider=SqliteOnly) until the import applier, which stages rows in
-  # SQLite TEMP tables, is ported; the service refuses an import there with a plain message meanwhile.
   "tests/Xuhui.Crm.Web.Tests|UTC|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata glob:/usr/lib/postgresql/*/bin/pg_ctl=postgresql|postgres"
   "tests/Xuhui.Crm.E2E.Tests|UTC|file:/usr/share/zoneinfo/Asia/Shanghai=tzdata bin:chromium=chromium|sqlite"
 )

@@ -72,6 +72,16 @@ internal sealed class FirmSearchGramConfiguration : IEntityTypeConfiguration<Fir
     }
 }
 
+internal sealed class FirmSearchBacklogConfiguration : IEntityTypeConfiguration<FirmSearchBacklog>
+{
+    public void Configure(EntityTypeBuilder<FirmSearchBacklog> b)
+    {
+        b.HasKey(x => x.FirmId);
+        b.Property(x => x.FirmId).ValueGeneratedNever();
+        b.HasOne<Firm>().WithMany().HasForeignKey(x => x.FirmId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
 {
     public void Configure(EntityTypeBuilder<Contact> b)

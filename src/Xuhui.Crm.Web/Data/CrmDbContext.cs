@@ -21,6 +21,7 @@ public sealed partial class CrmDbContext(
     public DbSet<FirmFinancial> FirmFinancials => Set<FirmFinancial>();
     public DbSet<FirmStatusChange> FirmStatusChanges => Set<FirmStatusChange>();
     public DbSet<FirmSearchGram> FirmSearchGrams => Set<FirmSearchGram>();
+    public DbSet<FirmSearchBacklog> FirmSearchBacklog => Set<FirmSearchBacklog>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseTransition> CaseTransitions => Set<CaseTransition>();

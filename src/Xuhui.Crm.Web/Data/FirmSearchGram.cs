@@ -26,3 +26,13 @@ public sealed class FirmSearchGram
     public static IEnumerable<FirmSearchGram> For(long firmId, string name, string searchText) =>
         SearchText.Grams(searchText).Select(g => new FirmSearchGram { Gram = g, Name = name, FirmId = firmId });
 }
+
+/// <summary>
+/// A firm whose search grams are still to be (re)written from its <c>SearchText</c>. A large import commits its firms
+/// together with these rows and writes the grams afterwards in short batches (<see cref="SearchGramBacklog"/>), so the
+/// write lock is not held for millions of gram rows; the backlog is drained again on start after a crash.
+/// </summary>
+public sealed class FirmSearchBacklog
+{
+    public long FirmId { get; set; }
+}

@@ -7,8 +7,6 @@ using Xuhui.Crm.Web.Tests.Infrastructure;
 namespace Xuhui.Crm.Web.Tests.Imports;
 
 /// <summary>The officers' web app: preview then commit on /imports, and the firm list's export link, with the sign-in cookie.</summary>
-// The import applier is SQLite-only so far (a PostgreSQL port is pending).
-[Trait("Provider", "SqliteOnly")]
 public sealed partial class ImportPageTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -6,8 +6,6 @@ using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Imports;
 
-// The import applier is SQLite-only so far (a PostgreSQL port is pending).
-[Trait("Provider", "SqliteOnly")]
 public sealed class ImportTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     private static readonly string[] Header = ["企业名称", "统一社会信用代码", "注册地址", "成立日期", "所属街道/园区", "行业"];
@@ -292,13 +290,11 @@ public sealed class ImportTests(CrmFactory factory) : IClassFixture<CrmFactory>
         }
 
         var file = ImportFiles.Csv(rows);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Speed is the benchmark's business (ImportBenchmark): a time limit here only measured the machine's load.
         using var response = await admin.UploadAsync(file, "big.csv", "?dryRun=true");
         var report = (await response.ExpectAsync(HttpStatusCode.OK))!;
-        watch.Stop();
         Assert.Equal(100_000, report["counts"]!["create"]!.GetValue<int>());
         Assert.Equal(ImportReportRowLimit, report["rows"]!.AsArray().Count);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"100,000-row dry run took {watch.Elapsed}");
         var run = await admin.GetJsonAsync($"/api/imports/{report["id"]}");
         Assert.Equal(100_000, run["rowsRead"]!.GetValue<int>());
         Assert.Equal(0, await factory.WithDbAsync(db => db.Firms.CountAsync(f => f.Name.StartsWith("上海十万"))));

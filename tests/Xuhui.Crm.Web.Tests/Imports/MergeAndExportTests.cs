@@ -7,8 +7,6 @@ using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Imports;
 
-// The import applier is SQLite-only so far (a PostgreSQL port is pending).
-[Trait("Provider", "SqliteOnly")]
 public sealed class MergeAndExportTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     [Fact]

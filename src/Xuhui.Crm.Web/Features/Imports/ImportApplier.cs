@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -13,132 +15,191 @@ public sealed class ImportConflictException(string message) : Exception(message)
 
 /// <summary>
 /// Applies a staged import. It writes what <see cref="CrmDbContext"/>'s save would (versions, times, field-level
-/// audit rows, search grams) but not through the change tracker, which would take minutes over 50,000 firms.
-/// New rows are first written, with negative placeholder ids, into TEMP tables (SQLite's temp database: no lock on
-/// the main file, so officers keep saving); then one IMMEDIATE transaction copies them across set-wise with real
-/// ids, applies the version-checked updates and marks the run. Only that copy holds the write lock.
+/// audit rows) but not through the change tracker, which would take minutes over 50,000 firms, on SQLite and
+/// PostgreSQL alike. Ids for new firms, contacts and cases are reserved first (SQLite: its AUTOINCREMENT counter is
+/// moved past a block; PostgreSQL: the identity sequence); new rows go into TEMP tables (on SQLite the temp database:
+/// no lock on the main file, so officers keep saving); then one short transaction copies them across set-wise,
+/// applies the version-checked updates, puts the new and renamed firms on the search backlog and marks the run. The
+/// search grams (~60 rows per firm) are written after that commit in short batches (<see cref="SearchGramBacklog"/>).
 /// </summary>
 internal sealed class ImportApplier : IDisposable
 {
-    private const int GramBatch = 100;
-
     private readonly CrmDbContext _db;
-    private readonly SqliteConnection _connection;
+    private readonly DbConnection _connection;
+    private readonly bool _sqlite;
     private readonly DateTime _now;
     private readonly long _userId;
-    private readonly Dictionary<Type, Inserter> _inserters = [];
-    private readonly Dictionary<string, SqliteCommand> _updates = [];
-    private readonly List<FirmSearchGram> _grams = [];
-    private SqliteCommand? _gramBatch;
-    private SqliteCommand? _gramSingle;
-    private SqliteCommand? _gramDelete;
+    private readonly Dictionary<Type, RowWriter> _writers = [];
+    private readonly Dictionary<string, UpdateGroup> _updates = [];
+    private readonly Dictionary<Type, Queue<long>> _ids = [];
 
-    /// <summary>Tables whose new rows go through TEMP copies; the first three have ids others refer to.</summary>
+    /// <summary>Tables whose new rows go through TEMP copies; the first three get reserved ids, the rest take the table's own.</summary>
     private static readonly Type[] Staged =
-        [typeof(Firm), typeof(Contact), typeof(Case), typeof(FirmStatusChange), typeof(CaseTransition), typeof(AuditEntry), typeof(FirmSearchGram)];
+        [typeof(Firm), typeof(Contact), typeof(Case), typeof(FirmStatusChange), typeof(CaseTransition), typeof(AuditEntry), typeof(FirmSearchBacklog)];
 
-    private SqliteTransaction _transaction;
-    private int _firmRel;
-    private int _contactRel;
-    private int _caseRel;
+    private static readonly Type[] Reserved = [typeof(Firm), typeof(Contact), typeof(Case)];
 
-    private ImportApplier(CrmDbContext db, SqliteConnection connection, long userId)
+    private DbTransaction? _transaction;
+
+    private ImportApplier(CrmDbContext db, DbConnection connection, long userId)
     {
         _db = db;
         _connection = connection;
+        _sqlite = db.Database.IsSqlite();
         _userId = userId;
         _now = db.Clock.GetUtcNow().UtcDateTime;
-        _transaction = connection.BeginTransaction(deferred: true);
     }
 
-    /// <summary>How long the write lock was held by the most recent apply (for the benchmark note).</summary>
+    /// <summary>How long the write transaction of the most recent apply took (for the benchmark note).</summary>
     public static TimeSpan LastLockTime { get; private set; }
 
     public static async Task ApplyAsync(CrmDbContext db, StagedImport staged, long userId, Action<ImportApplier>? last, CancellationToken ct)
     {
-        // The applier is written against SQLite (temp tables, prepared commands); a PostgreSQL port is still to come.
-        if (!db.Database.IsSqlite())
-        {
-            throw new NotSupportedException("applying an import is implemented for SQLite only so far; PostgreSQL support is pending");
-        }
-
         await db.Database.OpenConnectionAsync(ct);
+        using var applier = new ImportApplier(db, db.Database.GetDbConnection(), userId);
         try
         {
-            using var applier = new ImportApplier(db, (SqliteConnection)db.Database.GetDbConnection(), userId);
-            applier.CreateTempTables();
+            applier.CreateStagingTables();
+            applier.ReserveIds(staged);
+            // Temp writes only so far: on SQLite a deferred transaction over them takes no lock on the main database.
+            applier.Begin(deferred: true);
             applier.Apply(staged, ct);
-            // Temp writes only so far: committing them takes no lock on the main database.
-            applier._transaction.Commit();
-            applier._transaction.Dispose();
+            applier.Commit();
+
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            applier._transaction = applier._connection.BeginTransaction(deferred: false);
-            applier.DeleteRenamedGrams(staged);
+            applier.Begin(deferred: false);
             applier.CopyAcross();
-            applier.ApplyUpdates(staged, ct);
+            applier.ApplyUpdates(ct);
             last?.Invoke(applier);
-            applier._transaction.Commit();
+            applier.Commit();
             LastLockTime = watch.Elapsed;
         }
         finally
         {
+            applier.DropStagingTables();
             await db.Database.CloseConnectionAsync();
         }
     }
 
-    private void CreateTempTables()
+    private void Begin(bool deferred) =>
+        _transaction = _connection is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred) : _connection.BeginTransaction();
+
+    private void Commit()
+    {
+        _transaction!.Commit();
+        _transaction.Dispose();
+        _transaction = null;
+    }
+
+    private string Table(Type type) => _db.Model.FindEntityType(type)!.GetTableName()!;
+
+    private void CreateStagingTables()
     {
         foreach (var type in Staged)
         {
-            var table = _db.Model.FindEntityType(type)!.GetTableName();
-            Execute($"DROP TABLE IF EXISTS temp.\"imp_{table}\"");
-            Execute($"CREATE TEMP TABLE \"imp_{table}\" AS SELECT * FROM main.\"{table}\" WHERE 0");
+            var table = Table(type);
+            Execute($"DROP TABLE IF EXISTS \"imp_{table}\"");
+            // A copy of the columns without constraints: rows that take the table's own ids stage a NULL id.
+            Execute(_sqlite
+                ? $"CREATE TEMP TABLE \"imp_{table}\" AS SELECT * FROM main.\"{table}\" WHERE 0"
+                : $"CREATE TEMP TABLE \"imp_{table}\" AS SELECT * FROM \"{table}\" WITH NO DATA");
+        }
+    }
+
+    private void DropStagingTables()
+    {
+        _transaction?.Dispose();
+        _transaction = null;
+        foreach (var table in Staged.Select(Table).Select(t => "imp_" + t).Concat(_updates.Values.Select(g => g.Table)))
+        {
+            Execute($"DROP TABLE IF EXISTS \"{table}\"");
         }
     }
 
     /// <summary>
-    /// Copies the TEMP rows into the real tables, turning placeholder ids (−n) into base + n. Grams go in gram order:
-    /// their primary key is (Gram, Name, FirmId), and sorted inserts touch each index page once instead of at random.
+    /// Takes ids for the new firms, contacts and cases before anything is written, in a statement or two: the rows can
+    /// then be staged with their final ids and copied as they are. Ids of an import that fails stay unused.
     /// </summary>
-    private void CopyAcross()
+    private void ReserveIds(StagedImport staged)
     {
-        var bases = new Dictionary<Type, long>();
-        foreach (var type in new[] { typeof(Firm), typeof(Contact), typeof(Case) })
+        var counts = new Dictionary<Type, int>
         {
-            var table = _db.Model.FindEntityType(type)!.GetTableName();
-            using var max = _connection.CreateCommand();
-            max.Transaction = _transaction;
-            max.CommandText = $"SELECT MAX(COALESCE((SELECT MAX(\"Id\") FROM \"{table}\"), 0), COALESCE((SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = '{table}'), 0))";
-            bases[type] = System.Convert.ToInt64(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            [typeof(Firm)] = staged.Creates.Count,
+            [typeof(Contact)] = staged.Creates.Count(c => c.Contact is not null) + staged.Updates.Count(u => u.NewContact is not null),
+            [typeof(Case)] = staged.Creates.Count(c => c.Case is not null) + staged.Updates.Count(u => u.NewCase is not null),
+        };
+        if (_sqlite)
+        {
+            // AUTOINCREMENT hands out max(sqlite_sequence, largest id) + 1: moving the counter past a block reserves it.
+            Begin(deferred: false);
+            foreach (var (type, n) in counts)
+            {
+                var table = Table(type);
+                var start = System.Convert.ToInt64(Scalar(
+                    $"SELECT MAX(COALESCE((SELECT MAX(\"Id\") FROM \"{table}\"), 0), COALESCE((SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = '{table}'), 0))"),
+                    CultureInfo.InvariantCulture);
+                if (n > 0 && Execute($"UPDATE sqlite_sequence SET \"seq\" = {start + n} WHERE \"name\" = '{table}'") == 0)
+                {
+                    Execute($"INSERT INTO sqlite_sequence (\"name\", \"seq\") VALUES ('{table}', {start + n})");
+                }
+
+                _ids[type] = new Queue<long>(Enumerable.Range(1, n).Select(i => start + i));
+            }
+
+            Commit();
+            return;
         }
 
-        string Map(string column, Type target) => $"CASE WHEN \"{column}\" < 0 THEN {bases[target]} - \"{column}\" ELSE \"{column}\" END";
-        foreach (var type in Staged)
+        foreach (var (type, n) in counts)
         {
-            var entityType = _db.Model.FindEntityType(type)!;
-            var table = entityType.GetTableName();
-            var columns = entityType.GetProperties().Where(p => !p.IsShadowProperty())
-                .Where(p => !(p.IsPrimaryKey() && p.Name == "Id" && !bases.ContainsKey(type))).Select(p => p.GetColumnName()).ToList();
-            var select = columns.Select(c => (type.Name, c) switch
+            var ids = new Queue<long>(n);
+            if (n > 0)
             {
-                (_, "Id") => Map(c, type),
-                (_, "FirmId") => Map(c, typeof(Firm)),
-                (nameof(CaseTransition), "CaseId") => Map(c, typeof(Case)),
-                (nameof(AuditEntry), "EntityId") =>
-                    $"CASE \"EntityType\" WHEN 'Firm' THEN {Map(c, typeof(Firm))} WHEN 'Contact' THEN {Map(c, typeof(Contact))} WHEN 'Case' THEN {Map(c, typeof(Case))} ELSE \"{c}\" END",
-                _ => $"\"{c}\"",
-            });
-            Execute($"INSERT INTO main.\"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) SELECT {string.Join(", ", select)} FROM temp.\"imp_{table}\" ORDER BY {(type == typeof(FirmSearchGram) ? "\"Gram\", \"Name\", rowid" : "rowid")}");
-            Execute($"DROP TABLE temp.\"imp_{table}\"");
+                using var command = _connection.CreateCommand();
+                command.CommandText = $"SELECT nextval(pg_get_serial_sequence('\"{Table(type)}\"', 'Id')) FROM generate_series(1, {n}) ORDER BY 1";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    ids.Enqueue(reader.GetInt64(0));
+                }
+            }
+
+            _ids[type] = ids;
         }
     }
 
-    private void Execute(string sql)
+    /// <summary>Copies the staged rows into the real tables in the order they were staged; the backlog tolerates firms already on it.</summary>
+    private void CopyAcross()
+    {
+        foreach (var type in Staged)
+        {
+            var entityType = _db.Model.FindEntityType(type)!;
+            var table = Table(type);
+            var columns = entityType.GetProperties().Where(p => !p.IsShadowProperty())
+                .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd && !Reserved.Contains(type)))
+                .Select(p => $"\"{p.GetColumnName()}\"").ToList();
+            var list = string.Join(", ", columns);
+            var order = _sqlite ? " ORDER BY rowid" : string.Empty;
+            Execute(type == typeof(FirmSearchBacklog)
+                ? $"INSERT INTO \"{table}\" ({list}) SELECT DISTINCT {list} FROM \"imp_{table}\" WHERE 1 = 1 ON CONFLICT DO NOTHING"
+                : $"INSERT INTO \"{table}\" ({list}) SELECT {list} FROM \"imp_{table}\"{order}");
+        }
+    }
+
+    private int Execute(string sql)
     {
         using var command = _connection.CreateCommand();
         command.Transaction = _transaction;
         command.CommandText = sql;
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     private void Apply(StagedImport staged, CancellationToken ct)
@@ -150,7 +211,7 @@ internal sealed class ImportApplier : IDisposable
             firm.Version = 1;
             firm.CreatedAt = firm.UpdatedAt = _now;
             firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
-            firm.Id = -++_firmRel;
+            firm.Id = _ids[typeof(Firm)].Dequeue();
             Insert(firm);
             Audit(firm.Id, nameof(Firm), firm.Id, "created", Created(firm));
             foreach (var change in firm.StatusChanges)
@@ -159,7 +220,7 @@ internal sealed class ImportApplier : IDisposable
                 Insert(change);
             }
 
-            QueueGrams(firm);
+            Insert(new FirmSearchBacklog { FirmId = firm.Id });
             if (create.Contact is { } contact)
             {
                 contact.FirmId = firm.Id;
@@ -175,30 +236,52 @@ internal sealed class ImportApplier : IDisposable
 
         foreach (var update in staged.Updates)
         {
+            ct.ThrowIfCancellationRequested();
             StageUpdate(update);
         }
 
-        FlushGrams();
+        foreach (var writer in _writers.Values.Concat(_updates.Values.Select(g => g.Rows)))
+        {
+            writer.Transaction = _transaction;
+            writer.Flush();
+        }
     }
 
-    /// <summary>New rows and audit of updates go to TEMP; the field changes themselves wait for the locked phase.</summary>
+    /// <summary>
+    /// New rows, audit and the updated rows as they will be (with the version read at staging) go to TEMP; the locked
+    /// phase then applies each group of rows that change the same columns with one version-checked UPDATE … FROM.
+    /// </summary>
     private void StageUpdate(FirmUpdate update)
     {
         var firm = update.Firm;
         if (update.Changes.Count > 0)
         {
             Audit(firm.Id, nameof(Firm), firm.Id, "updated", update.Changes.Select(c => new AuditChange(c.Property, c.Old, c.New)).ToList());
-            if (update.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName)) && !firm.IsArchived)
+            foreach (var change in update.Changes)
             {
-                var copy = new Firm { Id = firm.Id, Name = firm.Name, EnglishName = firm.EnglishName, CreditCode = firm.CreditCode, FormerNames = firm.FormerNames };
-                foreach (var change in update.Changes.Where(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName)))
-                {
-                    typeof(Firm).GetProperty(change.Property)!.SetValue(copy, change.Value);
-                }
-
-                copy.SearchText = SearchText.Build([copy.Name, copy.EnglishName, copy.CreditCode, .. copy.FormerNames]);
-                QueueGrams(copy);
+                typeof(Firm).GetProperty(change.Property)!.SetValue(firm, change.Value);
             }
+
+            var columns = update.Changes.Select(c => c.Property).ToList();
+            if (update.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName)))
+            {
+                firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
+                columns.Add(nameof(Firm.SearchText));
+                // Its grams are rewritten from the new search text once the update is in.
+                Insert(new FirmSearchBacklog { FirmId = firm.Id });
+            }
+
+            StageRowUpdate(firm, columns, "企业");
+        }
+
+        if (update.ContactChange is { } change2)
+        {
+            foreach (var change in change2.Changes)
+            {
+                typeof(Contact).GetProperty(change.Property)!.SetValue(change2.Contact, change.Value);
+            }
+
+            StageRowUpdate(change2.Contact, change2.Changes.Select(c => c.Property).ToList(), "联系人");
         }
 
         if (update.NewContact is { } contact)
@@ -218,69 +301,56 @@ internal sealed class ImportApplier : IDisposable
         }
     }
 
-    /// <summary>A renamed firm's old grams go before the new ones are copied in.</summary>
-    private void DeleteRenamedGrams(StagedImport staged)
+    private void StageRowUpdate(object entity, List<string> properties, string label)
     {
-        foreach (var update in staged.Updates.Where(u => u.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName))))
+        var entityType = _db.Model.FindEntityType(entity.GetType())!;
+        var key = entityType.GetTableName() + ":" + string.Join(",", properties.Order(StringComparer.Ordinal));
+        if (!_updates.TryGetValue(key, out var group))
         {
-            _gramDelete ??= Command("DELETE FROM main.\"FirmSearchGrams\" WHERE \"FirmId\" = @id", "@id");
-            _gramDelete.Parameters[0].Value = update.Firm.Id;
-            _gramDelete.ExecuteNonQuery();
+            var table = $"imp_upd{_updates.Count}_{entityType.GetTableName()}";
+            Execute($"DROP TABLE IF EXISTS \"{table}\"");
+            Execute(_sqlite
+                ? $"CREATE TEMP TABLE \"{table}\" AS SELECT * FROM main.\"{entityType.GetTableName()}\" WHERE 0"
+                : $"CREATE TEMP TABLE \"{table}\" AS SELECT * FROM \"{entityType.GetTableName()}\" WITH NO DATA");
+            group = new UpdateGroup(entityType, table, properties.Select(p => entityType.FindProperty(p)!.GetColumnName()).ToList(), label,
+                new RowWriter(entityType, _connection, table));
+            _updates.Add(key, group);
         }
+
+        group.Rows.Transaction = _transaction;
+        group.Rows.Add(entity);
     }
 
-    private void ApplyUpdates(StagedImport staged, CancellationToken ct)
+    /// <summary>One UPDATE … FROM per group of rows that change the same columns; any row whose version moved since staging refuses the whole import.</summary>
+    private void ApplyUpdates(CancellationToken ct)
     {
-        foreach (var update in staged.Updates)
+        foreach (var group in _updates.Values)
         {
             ct.ThrowIfCancellationRequested();
-            ApplyUpdate(update);
-        }
-    }
-
-    private void ApplyUpdate(FirmUpdate update)
-    {
-        var firm = update.Firm;
-        if (update.Changes.Count > 0)
-        {
-            foreach (var change in update.Changes)
+            var target = group.EntityType.GetTableName();
+            var sets = group.Columns.Select(c => $"\"{c}\" = u.\"{c}\"").Append($"\"Version\" = \"{target}\".\"Version\" + 1").ToList();
+            if (group.EntityType.FindProperty("UpdatedAt") is not null)
             {
-                typeof(Firm).GetProperty(change.Property)!.SetValue(firm, change.Value);
+                sets.Add("\"UpdatedAt\" = @now");
             }
 
-            var reindex = update.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName));
-            var columns = update.Changes.Select(c => c.Property).ToList();
-            if (reindex)
+            var changed = Execute(
+                $"UPDATE \"{target}\" SET {string.Join(", ", sets)} FROM \"{group.Table}\" AS u WHERE \"{target}\".\"Id\" = u.\"Id\" AND \"{target}\".\"Version\" = u.\"Version\"",
+                ("@now", Provider(_db.Model.FindEntityType(typeof(Firm))!.FindProperty(nameof(Firm.UpdatedAt))!, _now)));
+            if (changed != group.Rows.Written)
             {
-                firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
-                columns.Add(nameof(Firm.SearchText));
-            }
-
-            if (Update(nameof(Firm), firm, columns) == 0)
-            {
-                throw new ImportConflictException($"企业 {firm.Id}「{firm.Name}」在导入期间被他人修改，请重新导入 (modified during the import)");
-            }
-
-        }
-
-        if (update.ContactChange is { } cc)
-        {
-            foreach (var change in cc.Changes)
-            {
-                typeof(Contact).GetProperty(change.Property)!.SetValue(cc.Contact, change.Value);
-            }
-
-            if (Update(nameof(Contact), cc.Contact, cc.Changes.Select(c => c.Property).ToList()) == 0)
-            {
-                throw new ImportConflictException($"联系人 {cc.Contact.Id} 在导入期间被他人修改，请重新导入 (modified during the import)");
+                var moved = Scalar($"SELECT u.\"Id\" FROM \"{group.Table}\" AS u JOIN \"{target}\" AS t ON t.\"Id\" = u.\"Id\" WHERE t.\"Version\" <> u.\"Version\" + 1 LIMIT 1");
+                throw new ImportConflictException($"{group.Label} {moved} 在导入期间被他人修改，未写入任何数据，请重新导入 (modified during the import; nothing was written)");
             }
         }
     }
+
+    private sealed record UpdateGroup(IEntityType EntityType, string Table, List<string> Columns, string Label, RowWriter Rows);
 
     private void AddContact(Contact contact)
     {
         contact.Version = 1;
-        contact.Id = -++_contactRel;
+        contact.Id = _ids[typeof(Contact)].Dequeue();
         Insert(contact);
         Audit(contact.FirmId, nameof(Contact), contact.Id, "created", NonNull(
             (nameof(Contact.Name), contact.Name), (nameof(Contact.Title), contact.Title), (nameof(Contact.Phone), contact.Phone), (nameof(Contact.Email), contact.Email)));
@@ -290,7 +360,7 @@ internal sealed class ImportApplier : IDisposable
     {
         c.Version = 1;
         c.CreatedAt = c.UpdatedAt = _now;
-        c.Id = -++_caseRel;
+        c.Id = _ids[typeof(Case)].Dequeue();
         Insert(c);
         foreach (var t in c.Transitions)
         {
@@ -324,7 +394,10 @@ internal sealed class ImportApplier : IDisposable
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
         }
 
         return command.ExecuteNonQuery();
@@ -333,89 +406,18 @@ internal sealed class ImportApplier : IDisposable
     public void Audit(long firmId, string entityType, long entityId, string action, List<AuditChange> changes) =>
         Insert(new AuditEntry { FirmId = firmId, EntityType = entityType, EntityId = entityId, Action = action, Changes = changes, UserId = _userId, At = _now });
 
-    private void QueueGrams(Firm firm)
-    {
-        _grams.AddRange(FirmSearchGram.For(firm));
-
-        while (_grams.Count >= GramBatch)
-        {
-            _gramBatch ??= Command(
-                "INSERT INTO temp.\"imp_FirmSearchGrams\" (\"Gram\", \"Name\", \"FirmId\") VALUES " + string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @n{i}, @f{i})")),
-                Enumerable.Range(0, GramBatch).SelectMany(i => new[] { $"@g{i}", $"@n{i}", $"@f{i}" }).ToArray());
-            for (var i = 0; i < GramBatch; i++)
-            {
-                _gramBatch.Parameters[3 * i].Value = _grams[i].Gram;
-                _gramBatch.Parameters[(3 * i) + 1].Value = _grams[i].Name;
-                _gramBatch.Parameters[(3 * i) + 2].Value = _grams[i].FirmId;
-            }
-
-            _gramBatch.ExecuteNonQuery();
-            _grams.RemoveRange(0, GramBatch);
-        }
-    }
-
-    private void FlushGrams()
-    {
-        _gramSingle ??= Command("INSERT INTO temp.\"imp_FirmSearchGrams\" (\"Gram\", \"Name\", \"FirmId\") VALUES (@g, @n, @f)", "@g", "@n", "@f");
-        foreach (var gram in _grams)
-        {
-            _gramSingle.Parameters[0].Value = gram.Gram;
-            _gramSingle.Parameters[1].Value = gram.Name;
-            _gramSingle.Parameters[2].Value = gram.FirmId;
-            _gramSingle.ExecuteNonQuery();
-        }
-
-        _grams.Clear();
-    }
-
     private void Insert<T>(T entity)
         where T : class
     {
-        if (!_inserters.TryGetValue(typeof(T), out var inserter))
+        if (!_writers.TryGetValue(typeof(T), out var writer))
         {
-            inserter = new Inserter(_db.Model.FindEntityType(typeof(T))!, this);
-            _inserters.Add(typeof(T), inserter);
+            var entityType = _db.Model.FindEntityType(typeof(T))!;
+            writer = new RowWriter(entityType, _connection, "imp_" + entityType.GetTableName());
+            _writers.Add(typeof(T), writer);
         }
 
-        inserter.Insert(entity);
-    }
-
-    /// <summary>UPDATE of the named columns plus version and time, guarded by the version read at staging.</summary>
-    private int Update(string table, object entity, List<string> properties)
-    {
-        var entityType = _db.Model.FindEntityType(entity.GetType())!;
-        var key = table + ":" + string.Join(",", properties);
-        if (!_updates.TryGetValue(key, out var command))
-        {
-            var sets = properties.Select((p, i) => $"\"{entityType.FindProperty(p)!.GetColumnName()}\" = @p{i}").ToList();
-            sets.Add("\"Version\" = \"Version\" + 1");
-            if (entityType.FindProperty("UpdatedAt") is not null)
-            {
-                sets.Add("\"UpdatedAt\" = @now");
-            }
-
-            command = Command(
-                $"UPDATE \"{entityType.GetTableName()}\" SET {string.Join(", ", sets)} WHERE \"Id\" = @id AND \"Version\" = @version",
-                [.. properties.Select((_, i) => $"@p{i}"), "@now", "@id", "@version"]);
-            _updates[key] = command;
-        }
-
-        for (var i = 0; i < properties.Count; i++)
-        {
-            var property = entityType.FindProperty(properties[i])!;
-            command.Parameters[i].Value = Provider(property, property.GetGetter().GetClrValue(entity));
-        }
-
-        command.Parameters["@now"].Value = ToProvider(_now);
-        command.Parameters["@id"].Value = entityType.FindProperty("Id")!.GetGetter().GetClrValue(entity);
-        command.Parameters["@version"].Value = ((IVersioned)entity).Version;
-        return command.ExecuteNonQuery();
-    }
-
-    private object ToProvider(DateTime utc)
-    {
-        var property = _db.Model.FindEntityType(typeof(Firm))!.FindProperty(nameof(Firm.UpdatedAt))!;
-        return Provider(property, utc);
+        writer.Transaction = _transaction;
+        writer.Add(entity);
     }
 
     private static object Provider(IProperty property, object? value)
@@ -429,67 +431,18 @@ internal sealed class ImportApplier : IDisposable
         return value ?? DBNull.Value;
     }
 
-    private SqliteCommand Command(string sql, params string[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = sql;
-        foreach (var p in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter(p, DBNull.Value));
-        }
-
-        command.Prepare();
-        return command;
-    }
-
     public void Dispose()
     {
-        foreach (var inserter in _inserters.Values)
+        foreach (var writer in _writers.Values)
         {
-            inserter.Dispose();
+            writer.Dispose();
         }
 
-        foreach (var command in _updates.Values)
+        foreach (var group in _updates.Values)
         {
-            command.Dispose();
+            group.Rows.Dispose();
         }
 
-        _gramBatch?.Dispose();
-        _gramSingle?.Dispose();
-        _gramDelete?.Dispose();
-        _transaction.Dispose();
-    }
-
-    /// <summary>A prepared INSERT into the TEMP copy of one entity type's table, values converted by the model's own converters.</summary>
-    private sealed class Inserter : IDisposable
-    {
-        private readonly SqliteCommand _command;
-        private readonly (SqliteParameter Parameter, IProperty Property)[] _columns;
-
-        public Inserter(IEntityType entityType, ImportApplier applier)
-        {
-            var properties = entityType.GetProperties().Where(p => !p.IsShadowProperty()).ToList();
-            var table = entityType.GetTableName()!;
-            _command = applier.Command(
-                $"INSERT INTO temp.\"imp_{table}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-                $"VALUES ({string.Join(", ", properties.Select((_, i) => $"@p{i}"))})",
-                properties.Select((_, i) => $"@p{i}").ToArray());
-            _columns = properties.Select((p, i) => (_command.Parameters[i], p)).ToArray();
-        }
-
-        public void Insert(object entity)
-        {
-            foreach (var (parameter, property) in _columns)
-            {
-                var value = property.GetGetter().GetClrValue(entity);
-                // An id of 0 means "assign one" (status changes, transitions, audit rows).
-                parameter.Value = property.IsPrimaryKey() && value is 0L ? DBNull.Value : Provider(property, value);
-            }
-
-            _command.ExecuteNonQuery();
-        }
-
-        public void Dispose() => _command.Dispose();
+        _transaction?.Dispose();
     }
 }

@@ -94,7 +94,7 @@ internal sealed class ImportIssueConfiguration : IEntityTypeConfiguration<Import
 {
     public void Configure(EntityTypeBuilder<ImportIssue> b)
     {
-        b.Property(x => x.Outcome).HasMaxLength(16);
+        b.Property(x => x.Outcome).HasMaxLength(24);
         b.Property(x => x.Column).HasMaxLength(8);
         b.Property(x => x.Header).HasMaxLength(100);
         b.Property(x => x.Message).HasMaxLength(500);

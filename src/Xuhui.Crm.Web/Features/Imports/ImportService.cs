@@ -60,6 +60,9 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
                     "UPDATE \"ImportRuns\" SET \"Status\" = @s, \"RowsRead\" = @r, \"Created\" = @c, \"Updated\" = @u, \"Unchanged\" = @n, \"ErrorRows\" = @e, \"Duplicates\" = @d, \"CompletedAt\" = @at WHERE \"Id\" = @id",
                     ("@s", nameof(ImportStatus.Committed)), ("@r", run.RowsRead), ("@c", run.Created), ("@u", run.Updated), ("@n", run.Unchanged),
                     ("@e", run.ErrorRows), ("@d", run.Duplicates), ("@at", run.CompletedAt), ("@id", run.Id)), ct);
+                // The firms are in; the import is reported done once they are searchable too. Not cancelled with the
+                // request: what is committed should be indexed now, not at the next start.
+                await SearchGramBacklog.DrainAsync(db, CancellationToken.None);
             }
             else
             {
@@ -69,7 +72,7 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
             await SaveIssuesAsync(run.Id, staged, ct);
             return Report(run, staged);
         }
-        catch (Exception ex) when (ex is ImportRejectedException or ImportConflictException or OperationCanceledException or DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is ImportRejectedException or ImportConflictException or OperationCanceledException or DbUpdateException or System.Data.Common.DbException)
         {
             run.Status = ImportStatus.Failed;
             run.Message = ex is ImportRejectedException or ImportConflictException ? ex.Message : "导入失败，未写入任何数据 (the import failed; nothing was written)";
@@ -81,7 +84,7 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
 
             db.ChangeTracker.Clear();
             await SaveRunAsync(run, CancellationToken.None);
-            if (ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+            if (ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
             {
                 // A unique index caught a firm registered by someone else while the import was staged.
                 throw new ImportConflictException("导入期间有人登记了相同统一社会信用代码的企业，未写入任何数据，请重新导入 (a firm with one of the codes was registered meanwhile)");

@@ -152,7 +152,9 @@ public sealed class SpreadsheetFile : IDisposable
     private IEnumerable<(int Row, string?[] Cells)> XlsxRows()
     {
         using var stream = File.OpenRead(Path);
-        var config = new OpenXmlConfiguration { FillMergedCells = true, EnableSharedStringCache = true };
+        // Shared strings stay in memory up to 64 MB of sharedStrings.xml, which a district-sized sheet stays well under:
+        // MiniExcel's disk cache, at its 5 MB default, turned every text cell into file reads.
+        var config = new OpenXmlConfiguration { FillMergedCells = true, EnableSharedStringCache = true, SharedStringCacheSize = 64 * 1024 * 1024 };
         var row = 0;
         foreach (IDictionary<string, object?> cells in MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX, configuration: config))
         {
