@@ -6,15 +6,16 @@ namespace Xuhui.Crm.Bench;
 /// <summary>
 /// The search yardstick: one hand-written statement per query that returns what the API's first page holds (the
 /// total, twenty firms ordered by name with every column, their co-officers), on one open connection with the
-/// service's pragmas. Grams answer a one- or two-character query; a longer one confirms its lead pair's candidates.
+/// service's pragmas. Grams answer a one- or two-character query, paged in name order off the gram key (Gram, Name,
+/// FirmId); a longer one confirms its lead pair's candidates.
 /// </summary>
 internal sealed class RawSearch : IAsyncDisposable
 {
     private const string Short = """
         WITH page AS (
-            SELECT f.* FROM "Firms" f
-            WHERE f."IsArchived" = 0 AND f."Id" IN (SELECT g."FirmId" FROM "FirmSearchGrams" g WHERE g."Gram" = $gram)
-            ORDER BY f."Name", f."Id" LIMIT 20)
+            SELECT f.* FROM "FirmSearchGrams" g JOIN "Firms" f ON f."Id" = g."FirmId"
+            WHERE g."Gram" = $gram AND f."IsArchived" = 0
+            ORDER BY g."Name", g."FirmId" LIMIT 20)
         SELECT (SELECT COUNT(*) FROM "FirmSearchGrams" g WHERE g."Gram" = $gram) AS total, p.*,
                (SELECT group_concat(o."UserId") FROM "FirmOfficers" o WHERE o."FirmId" = p."Id") AS co
         FROM (SELECT 1) LEFT JOIN page p ORDER BY p."Name", p."Id"

@@ -29,7 +29,7 @@ public sealed class SqlitePragmasTests
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = "PRAGMA cache_size";
-            Assert.Equal(-16384L, (long)(await command.ExecuteScalarAsync())!);
+            Assert.Equal(-8192L, (long)(await command.ExecuteScalarAsync())!);
             command.CommandText = "PRAGMA temp_store";
             Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!); // MEMORY
         }
@@ -45,7 +45,7 @@ public sealed class SqlitePragmasTests
             await b.Database.OpenConnectionAsync();
             await using var command = b.Database.GetDbConnection().CreateCommand();
             command.CommandText = "PRAGMA cache_size";
-            Assert.Equal(-16384L, (long)(await command.ExecuteScalarAsync())!);
+            Assert.Equal(-8192L, (long)(await command.ExecuteScalarAsync())!);
         }
 
         Assert.Equal(2, pragmas.Applied);

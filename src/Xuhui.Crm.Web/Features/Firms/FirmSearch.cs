@@ -140,17 +140,42 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
     {
         var page = query.Page ?? 1;
         var size = query.PageSize ?? 20;
+        var gramOnly = IsGramOnly(query, out var gram);
         // The gram index knows no districts: with a district scope the count reads the (filtered) firms.
-        var total = IsGramOnly(query, out var gram) && db.District is null
-            ? await db.FirmSearchGrams.CountAsync(g => g.Gram == gram, ct)
-            : await Filter(query).CountAsync(ct);
-        var items = total == 0 ? [] : await Ordered(query).Skip((page - 1) * size).Take(size).ToListAsync(ct);
-        var ids = items.Select(f => f.Id).ToList();
-        var coOfficers = (ids.Count == 0 ? [] : await db.FirmOfficers.AsNoTracking().Where(o => ids.Contains(o.FirmId)).ToListAsync(ct))
-            .ToLookup(o => o.FirmId, o => o.UserId);
+        var total = gramOnly && db.District is null ? await GramCount(db, gram, ct) : await Filter(query).CountAsync(ct);
+        List<Firm> items = [];
+        if (total > 0 && gramOnly && query.Sort is null or "name")
+        {
+            await foreach (var firm in GramPageByName(db, gram, (page - 1) * size, size).WithCancellation(ct))
+            {
+                items.Add(firm);
+            }
+        }
+        else if (total > 0)
+        {
+            items = await Ordered(query).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        }
+
+        var ids = items.Select(f => f.Id).ToArray();
+        var coOfficers = (ids.Length == 0 ? [] : await CoOfficers(db, ids).ToListAsync(ct)).ToLookup(o => o.FirmId, o => o.UserId);
         var cadence = options.Value.Cadence;
         return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id], cadence, withFinancials: false)).ToList(), total, page, size);
     }
+
+    // The hot paths of the list are compiled once: per call EF otherwise walks and hashes the expression tree to find
+    // its cached query, which was a visible part of a short search's CPU (issue 8). Same LINQ as the general path.
+    private static readonly Func<CrmDbContext, string, CancellationToken, Task<int>> GramCount =
+        EF.CompileAsyncQuery((CrmDbContext db, string gram, CancellationToken ct) => db.FirmSearchGrams.Count(g => g.Gram == gram));
+
+    private static readonly Func<CrmDbContext, string, int, int, IAsyncEnumerable<Firm>> GramPageByName =
+        EF.CompileAsyncQuery((CrmDbContext db, string gram, int skip, int take) => db.FirmSearchGrams.Where(g => g.Gram == gram)
+            .Join(db.Firms.AsNoTracking().Where(f => !f.IsArchived), g => g.FirmId, f => f.Id, (g, f) => new { g.Name, g.FirmId, Firm = f })
+            .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
+            .Select(x => x.Firm)
+            .Skip(skip).Take(take));
+
+    private static readonly Func<CrmDbContext, long[], IAsyncEnumerable<FirmOfficer>> CoOfficers =
+        EF.CompileAsyncQuery((CrmDbContext db, long[] ids) => db.FirmOfficers.AsNoTracking().Where(o => ids.Contains(o.FirmId)));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
     internal IQueryable<Firm> Ordered(FirmQuery query) =>

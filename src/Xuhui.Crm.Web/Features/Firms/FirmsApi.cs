@@ -44,6 +44,11 @@ public static class FirmsApi
         return TypedResults.Ok(await search.SearchAsync(query, ct));
     }
 
+    /// <summary>Compiled once: firm detail is among the most frequent requests (issue 8).</summary>
+    private static readonly Func<CrmDbContext, long, CancellationToken, Task<Firm?>> FirmWithDetails =
+        EF.CompileAsyncQuery((CrmDbContext db, long id, CancellationToken ct) =>
+            db.Firms.AsNoTracking().Include(f => f.Financials).Include(f => f.CoOfficers).FirstOrDefault(f => f.Id == id));
+
     public static async Task<Results<Ok<FirmDto>, RedirectHttpResult, ProblemHttpResult>> Get(long id, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
         // A firm merged into another answers with a permanent redirect to the survivor.
@@ -52,8 +57,7 @@ public static class FirmsApi
             return TypedResults.Redirect($"/api/firms/{survivor}", permanent: true, preserveMethod: true);
         }
 
-        var firm = await db.Firms.AsNoTracking().Include(f => f.Financials).Include(f => f.CoOfficers)
-            .FirstOrDefaultAsync(f => f.Id == id, ct);
+        var firm = await FirmWithDetails(db, id, ct);
         return firm is null
             ? Problems.NotFound($"企业 {id} 不存在 (firm not found)")
             : TypedResults.Ok(FirmDto.From(firm, firm.CoOfficers.Select(o => o.UserId), options.Value.Cadence, withFinancials: true));

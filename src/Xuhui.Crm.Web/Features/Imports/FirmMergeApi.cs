@@ -24,8 +24,12 @@ public static class FirmMergeApi
     }
 
     /// <summary>The firm a merged id now lives on (following chains), or null when <paramref name="id"/> was never merged.</summary>
-    public static async Task<long?> SurvivorAsync(CrmDbContext db, long id, CancellationToken ct) =>
-        await db.FirmMerges.AsNoTracking().Where(m => m.FromFirmId == id).Select(m => (long?)m.IntoFirmId).FirstOrDefaultAsync(ct);
+    // Compiled once: firm detail asks this on every request.
+    private static readonly Func<CrmDbContext, long, CancellationToken, Task<long?>> Survivor =
+        EF.CompileAsyncQuery((CrmDbContext db, long id, CancellationToken ct) =>
+            db.FirmMerges.AsNoTracking().Where(m => m.FromFirmId == id).Select(m => (long?)m.IntoFirmId).FirstOrDefault());
+
+    public static Task<long?> SurvivorAsync(CrmDbContext db, long id, CancellationToken ct) => Survivor(db, id, ct);
 
     public static async Task<Results<Ok<MergeResult>, ValidationProblem, ProblemHttpResult>> Merge(
         long id, MergeRequest request, ClaimsPrincipal user, CrmDbContext db, CancellationToken ct)

@@ -75,7 +75,9 @@ public static class OperationsSetup
         }
 
         app.Use(SecurityHeaders);
-        app.Use(LogRequest);
+        // One logger for the app's life: ILoggerFactory.CreateLogger takes a lock, which every request contended for.
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Xuhui.Crm.Requests");
+        app.Use((context, next) => LogRequest(requests, context, next));
         app.UseRateLimiter();
         return app;
     }
@@ -102,7 +104,7 @@ public static class OperationsSetup
     }
 
     /// <summary>One line per request: method, route template (never the query), status, duration, user id — no personal data.</summary>
-    private static async Task LogRequest(HttpContext context, Func<Task> next)
+    private static async Task LogRequest(ILogger logger, HttpContext context, Func<Task> next)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -111,15 +113,24 @@ public static class OperationsSetup
         }
         finally
         {
-            var endpoint = context.GetEndpoint() as RouteEndpoint;
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Xuhui.Crm.Requests");
-            logger.LogInformation(
-                "{Method} {Route} {Status} {ElapsedMs:F1} ms user={UserId}",
-                context.Request.Method,
-                endpoint?.RoutePattern.RawText ?? context.Request.Path.Value,
-                context.Response.StatusCode,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : null);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                var endpoint = context.GetEndpoint() as RouteEndpoint;
+                RequestLog.Completed(
+                    logger,
+                    context.Request.Method,
+                    endpoint?.RoutePattern.RawText ?? context.Request.Path.Value,
+                    context.Response.StatusCode,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : null);
+            }
         }
     }
+}
+
+/// <summary>The request line as a source-generated log message: no boxing or template parsing per request.</summary>
+internal static partial class RequestLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} {Status} {ElapsedMs:F1} ms user={UserId}")]
+    public static partial void Completed(ILogger logger, string method, string? route, int status, double elapsedMs, long? userId);
 }
