@@ -2,20 +2,23 @@
 # "No page over 1 s at 50,000 firms" (issue 5): starts the service (Release, Production, no jobs) on a fresh copy of the
 # cached 50k benchmark database (never the cached file itself), signs in an officer with a cookie and times each main
 # page with tests/bench/pages.py. Not part of tests/run.sh.
-#   tests/bench/pages.sh [--db FILE] [--runs N] [--no-build] [--port N]
+#   tests/bench/pages.sh [--db FILE] [--runs N] [--no-build] [--port N] [--service-log FILE]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${BENCH_DIR:-/tmp/xuhui-bench-8}
 DB=""
 RUNS=5
 BUILD=1
-PORT=${PORT:-5393}
+SERVICE_LOG="" # --service-log FILE keeps the service's log (e.g. with EF command logging switched on through the environment)
+# A free loopback port unless given: other services (other benchmarks) may be listening on any fixed one.
+PORT=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 while (($#)); do
   case $1 in
     --db) DB=$2; shift ;;
     --runs) RUNS=$2; shift ;;
     --no-build) BUILD=0 ;;
     --port) PORT=$2; shift ;;
+    --service-log) SERVICE_LOG=$2; shift ;;
     *) echo "pages.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -33,8 +36,13 @@ BIN=$ROOT/src/Xuhui.Crm.Web/bin/Release/net10.0
 
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/xuhui-pages-XXXXXX")
 SERVICE=""
-cleanup() { [[ -n $SERVICE ]] && kill "$SERVICE" 2>/dev/null && wait "$SERVICE" 2>/dev/null; rm -rf "$RUN"; }
+cleanup() {
+  [[ -n $SERVICE ]] && kill "$SERVICE" 2>/dev/null && wait "$SERVICE" 2>/dev/null
+  [[ -n $SERVICE_LOG ]] && cp "$RUN/service.log" "$SERVICE_LOG"
+  rm -rf "$RUN"
+}
 trap cleanup EXIT
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/live" && { echo "pages.sh: port $PORT is in use" >&2; exit 1; }
 cp "$DB" "$RUN/crm.db"
 password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 (umask 077 && printf '{"userName":"admin","password":"%s"}' "$password" > "$RUN/login.json")
