@@ -27,6 +27,13 @@ public sealed class PagesTests(CrmApp app)
             ("admin-jobs", "/admin/jobs"),
             ("admin-outbox", "/admin/outbox"),
             ("reminder-settings", "/settings/reminders"),
+            ("targets", "/targets"),
+            ("targets-data", "/targets/data"),
+            ("legal-persons", "/targets/legal-persons"),
+            ("report", "/reports"),
+            ("firm-new", "/firms/new"),
+            ("contact-new", $"/firms/{firmId}/contacts"),
+            ("certificate", $"/cases/{caseId}/certificate"),
         };
         foreach (var (name, url) in pages)
         {

@@ -146,6 +146,28 @@ public sealed partial class ReminderPagesTests
     }
 
     /// <summary>The path opens a page (200); a fragment names an element on it.</summary>
+    [Fact]
+    public async Task My_day_renders_twenty_reminders_of_a_kind_counts_the_rest_and_shows_them_on_the_kind_page()
+    {
+        await using var smtp = new LoopbackSmtp();
+        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0), smtp.Settings);
+        var sun = await host.AddUserAsync("sun", "孙悦", Roles.Officer, "sun@xuhui.example");
+        var firm = await host.AddFirmAsync("上海徐汇繁忙测试科技有限公司", sun.Id, Monday.AddDays(-400), Monday.AddDays(-10));
+        for (var i = 1; i <= 25; i++)
+        {
+            await host.AddTaskAsync(firm.Id, sun.Id, $"逾期事项{i:D2}", Monday.AddDays(-i));
+        }
+
+        var web = await SignInAsync(host, "sun", "Passw0rd-sun");
+        var home = await web.GetStringAsync("/");
+        var shown = Regex.Count(home, "data-reminder=\"task-overdue:");
+        Assert.Equal(Web.Pages.IndexModel.RemindersPerKind, shown);
+        Assert.Contains($"还有 {25 - Web.Pages.IndexModel.RemindersPerKind} 条：逾期待办", home, StringComparison.Ordinal);
+        var kindPage = await web.GetStringAsync("/?kind=task-overdue");
+        Assert.Equal(25, Regex.Count(kindPage, "data-reminder=\"task-overdue:"));
+        Assert.DoesNotContain("data-more=", kindPage, StringComparison.Ordinal);
+    }
+
     private static async Task AssertOpensAsync(HttpClient web, string link)
     {
         var hash = link.IndexOf('#', StringComparison.Ordinal);

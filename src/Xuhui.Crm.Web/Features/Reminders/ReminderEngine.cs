@@ -303,6 +303,10 @@ public sealed class ReminderEngine(
         // Visits to my firms logged by someone else since the last digest: several offices visiting one firm unawares.
         var logged = await db.Visits.AsNoTracking()
             .Where(v => v.CreatedAt > w.VisitsLoggedFrom && v.CreatedAt <= w.VisitsLoggedTo && v.Status != VisitStatus.Cancelled)
+            // For some users (My day, one digest), only visits to their firms: a busy day's visits across the district
+            // otherwise load every visited firm (tens of thousands of ids at 50k firms) to keep a handful.
+            .Where(v => everyone || db.Firms.Any(f => f.Id == v.FirmId
+                && ((f.LeadOfficerId != null && ids.Contains(f.LeadOfficerId.Value)) || db.FirmOfficers.Any(o => o.FirmId == f.Id && ids.Contains(o.UserId)))))
             .Select(v => new { v.Id, v.FirmId, v.On, v.Kind, v.Status, v.CreatedById, v.Summary, Officers = v.Officers.Select(o => o.UserId).ToList() })
             .ToListAsync(ct);
         if (logged.Count > 0)

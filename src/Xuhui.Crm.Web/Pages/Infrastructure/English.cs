@@ -445,5 +445,6 @@ public static class English
         ["编辑"] = "Edit",
         ["录入证书"] = "Enter the certificate",
         ["修改证书"] = "Edit the certificate",
+        ["还有 {0} 条：{1}"] = "{0} more: {1}",
     };
 }
