@@ -88,7 +88,7 @@ def render(results, out, command, smoke):
         log = os.path.join(results, f"load-{name}.log")
         if os.path.exists(log):
             text = open(log, encoding="utf-8").read()
-            tables = re.findall(r"^\s+(\S+)\s+([\d,]+) rows in\s+([\d.]+) s", text, re.M)
+            tables = [t for t in re.findall(r"^\s+(\S+)\s+([\d,]+) rows in\s+([\d.]+) s", text, re.M) if t[0] != "copied"]
             tables.sort(key=lambda t: -int(t[1].replace(",", "")))
             phases = re.findall(r"^\s+(constraints and indexes rebuilt|VACUUM \(ANALYZE\)) in ([\d.]+) s", text, re.M)
             lines.append("  Largest tables: " + ", ".join(f"{t} {int(r.replace(',', '')):,} rows in {s} s" for t, r, s in tables[:5])
