@@ -113,7 +113,6 @@ public static class Commands
             return Fail(e.Message);
         }
 
-
         Console.WriteLine($"Done in {watch.Elapsed.TotalSeconds:F1} s: {tables.Sum(t => t.Rows):N0} rows.");
         return 0;
     }
