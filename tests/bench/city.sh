@@ -259,7 +259,8 @@ measure() {
     cp "$db" "$bench_db"
   fi
   dotnet "$BENCH_BIN/Xuhui.Crm.Bench.dll" --provider "$provider" --db "$bench_db" --pg "$PG" --scale "$label" --today "$TODAY" \
-    --queries "$RESULTS/$label/queries.json" --load "$(cut -d' ' -f1-3 /proc/loadavg)" --no-search "${smoke[@]}" >> "$RESULTS/inproc.tsv"
+    --queries "$RESULTS/$label/queries.json" --load "$(cut -d' ' -f1-3 /proc/loadavg)" --no-search "${smoke[@]}" |
+    awk -v p="$provider" 'BEGIN { OFS = FS = "\t" } { $11 = p; print }' >> "$RESULTS/inproc.tsv"
   [[ $provider == Sqlite ]] && rm -f "$bench_db" "$bench_db-wal" "$bench_db-shm"
   return 0
 }

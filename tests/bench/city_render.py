@@ -118,17 +118,17 @@ def render(results, out, command, smoke):
             cpu_ms = f"{num(r[11]):.2f}" + (f" + {num(r[12]):.2f} db" if len(r) > 12 and r[12] else "")
             cells.append(f"**{ms(num(r[6]))}** · {ms(num(r[5]))} · {num(r[4]):,.0f}/s · cpu {cpu_ms} (load {r[10].split()[0]}){bad}")
         lines.append(f"| {NAMES[name]} | " + " | ".join(cells) + " |")
-    ip = {(r[1], r[0]): r for r in inproc}
+    ip = {(r[1], r[0], r[10] if len(r) > 10 else "Postgres"): r for r in inproc}
     notes = []
     for name in ("digest", "monthly-report", "targets"):
         cells = []
-        for label, _ in columns:
-            r = ip.get((name, label))
+        for label, provider in columns:
+            r = ip.get((name, label, provider))
             if r is None:
                 cells.append("—")
                 continue
             cells.append(f"**{ms(num(r[2]))}** (cpu {ms(num(r[7]))}, load {r[6].split()[0]})")
-            notes.append(f"{NAMES[name].split(' (')[0]} at {int(label):,}: {r[5]}")
+            notes.append(f"{NAMES[name].split(' (')[0]}, {int(label):,} on {provider}: {r[5]}")
         lines.append(f"| {NAMES[name]} | " + " | ".join(cells) + " |")
     lines += ["", "Notes: " + "; ".join(notes) + "." if notes else ""]
     explain = os.path.join(results, "explain.txt")
