@@ -12,6 +12,7 @@
 #   tests/bench/city.sh                        # 1,000,000 firms on PostgreSQL beside 50,000 on SQLite (~40 min cold)
 #   tests/bench/city.sh --firms 200000         # a smaller city (the table says which)
 #   tests/bench/city.sh --generate-only        # fill the SQLite cache only, city and district (e.g. in the background)
+#   tests/bench/city.sh --city-db F --district-db G   # measure given SQLite databases instead of generating
 #   tests/bench/city.sh --smoke                # CI: 2,000 firms, 1 s of wrk per endpoint, asserts, CITY.md untouched
 # Options: --duration S (wrk seconds per endpoint, default 10) --no-district --no-build --port N --out FILE
 #          --configuration Debug|Release (default Release)
@@ -34,6 +35,8 @@ SMOKE=0
 GENERATE_ONLY=0
 WITH_DISTRICT=1
 PG=""
+CITY_GIVEN=""
+DISTRICT_GIVEN=""
 OUT=$HERE/CITY.md
 PORT=${PORT:-5393}
 TODAY=2026-11-20 # the generated data's "today", as in run.sh
@@ -52,6 +55,8 @@ while (($#)); do
     --out) OUT=$2; shift ;;
     --port) PORT=$2; shift ;;
     --generate-only) GENERATE_ONLY=1 ;;
+    --city-db) CITY_GIVEN=$2; shift ;;
+    --district-db) DISTRICT_GIVEN=$2; shift ;;
     -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "city.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -107,8 +112,21 @@ generate() {
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", e - s }' > "$db.seconds"
 }
 
-generate city "$FIRMS"
-((WITH_DISTRICT)) && generate district "$DISTRICT"
+firms_of() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(f"file:{sys.argv[1]}?immutable=1", uri=True).execute("SELECT COUNT(*) FROM Firms").fetchone()[0])' "$1"; }
+if [[ -n $CITY_GIVEN ]]; then
+  CITY_DB=$(realpath "$CITY_GIVEN")
+  FIRMS=$(firms_of "$CITY_DB")
+else
+  generate city "$FIRMS"
+  CITY_DB=$(database city "$FIRMS")
+fi
+if [[ -n $DISTRICT_GIVEN ]]; then
+  DISTRICT_DB=$(realpath "$DISTRICT_GIVEN")
+  DISTRICT=$(firms_of "$DISTRICT_DB")
+elif ((WITH_DISTRICT)); then
+  generate district "$DISTRICT"
+  DISTRICT_DB=$(database district "$DISTRICT")
+fi
 ((GENERATE_ONLY)) && exit 0
 
 # The PostgreSQL server: the one given with --pg, or a throwaway cluster tuned for a load-then-read benchmark
@@ -161,8 +179,9 @@ load() {
   local seconds rows size
   seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
   rows=$(sed -n 's/^Done in .*: \([0-9,]*\) rows.*/\1/p' "$RESULTS/load-$name.log" | tr -d ,)
+  copy=$(sed -n 's/^  copied [0-9,]* rows in \([0-9.]*\) s.*/\1/p' "$RESULTS/load-$name.log")
   size=$(psql_pg "$name" -At -c "SELECT pg_database_size(current_database()) / 1048576")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rows" "$seconds" "$size" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/load.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rows" "$seconds" "$size" "$(cut -d' ' -f1-3 /proc/loadavg)" "$copy" >> "$RESULTS/load.tsv"
 }
 
 # start_service PROVIDER DB: Production, no demo data, no jobs, a random admin password; writes $RUN/token.
@@ -240,13 +259,13 @@ measure() {
     cp "$db" "$bench_db"
   fi
   dotnet "$BENCH_BIN/Xuhui.Crm.Bench.dll" --provider "$provider" --db "$bench_db" --pg "$PG" --scale "$label" --today "$TODAY" \
-    --queries "$RESULTS/$label/queries.json" --load "$(cut -d' ' -f1-3 /proc/loadavg)" --no-search "${smoke[@]}" >> "$RESULTS/inproc.tsv"
+    --queries "$RESULTS/$label/queries.json" --load "$(cut -d' ' -f1-3 /proc/loadavg)" --no-search "${smoke[@]}" |
+    awk -v p="$provider" 'BEGIN { OFS = FS = "\t" } { $11 = p; print }' >> "$RESULTS/inproc.tsv"
   [[ $provider == Sqlite ]] && rm -f "$bench_db" "$bench_db-wal" "$bench_db-shm"
   return 0
 }
 
-CITY_DB=$(database city "$FIRMS")
-printf 'generate\t%s\t%s\t%s\t%s\n' "$FIRMS" "$(cat "$CITY_DB.seconds" 2>/dev/null || echo)" "$(stat -c %s "$CITY_DB")" "$(grep -E '^  ' "$CITY_DB.log" | awk '{ gsub(",", "", $2); s += $2 } END { print s }')" >> "$RESULTS/machine.tsv"
+[[ -f $CITY_DB.log ]] && printf 'generate\t%s\t%s\t%s\t%s\n' "$FIRMS" "$(cat "$CITY_DB.seconds" 2>/dev/null || echo)" "$(stat -c %s "$CITY_DB")" "$(grep -E '^  ' "$CITY_DB.log" | awk '{ gsub(",", "", $2); s += $2 } END { print s }')" >> "$RESULTS/machine.tsv"
 PG_NAME=xuhui_city_$FIRMS
 ((SMOKE)) && PG_NAME+=_$$
 load "$CITY_DB" "$PG_NAME"
@@ -255,7 +274,7 @@ measure "$FIRMS" Postgres "$PG_NAME" "$CITY_DB"
 python3 "$HERE/explain.py" "$RESULTS/$FIRMS/queries.json" > "$RESULTS/explain.sql"
 psql_pg "$PG_NAME" -q -f "$RESULTS/explain.sql" > "$RESULTS/explain.txt"
 if ((WITH_DISTRICT)); then
-  measure "$DISTRICT" Sqlite "$(database district "$DISTRICT")" "$(database district "$DISTRICT")"
+  measure "$DISTRICT" Sqlite "$DISTRICT_DB" "$DISTRICT_DB"
 fi
 
 python3 "$HERE/city_render.py" "$RESULTS" "$OUT" "$COMMAND" "$SMOKE"

@@ -69,6 +69,9 @@ def render(results, out, command, smoke):
         f"a load above {nproc} means other processes competed for the cores, which inflates latency and deflates requests/s.",
         "The service, wrk and PostgreSQL all run on these cores.",
         "",
+        *([f"**Below city scale**: this run's PostgreSQL data set has {max(int(l) for l, p in columns if p == 'Postgres'):,} firms, "
+           "not 1,000,000 (see the command); the 1,000,000-firm figures come from `tests/bench/city.sh` without options.", ""]
+          if any(p == "Postgres" for _, p in columns) and max(int(l) for l, p in columns if p == "Postgres") < 1_000_000 else []),
         "## Data set and load",
         "",
     ]
@@ -77,14 +80,15 @@ def render(results, out, command, smoke):
         rate = f", {rows / seconds:,.0f} rows/s" if seconds > 0 else ""
         lines.append(f"- Generated into SQLite by the service's generator (`generate`, cached between runs): {int(firms):,} firms, "
                      f"{rows:,.0f} rows in all, {size / 1048576:,.0f} MB" + (f", in {seconds:,.0f} s{rate}." if seconds > 0 else "."))
-    for name, rows, seconds, size, load in loads:
-        lines.append(f"- Copied into PostgreSQL (`copy-to-postgres`: binary COPY, constraints and indexes rebuilt after, "
-                     f"VACUUM ANALYZE): {int(rows):,} rows in {num(seconds):,.0f} s end to end ({int(rows) / num(seconds):,.0f} rows/s), "
-                     f"database {int(size):,} MB (load {load}).")
+    for name, rows, seconds, size, load, copy in loads:
+        lines.append(f"- Copied into PostgreSQL (`copy-to-postgres`: binary COPY on 2 connections, constraints and indexes "
+                     f"rebuilt after, VACUUM ANALYZE): {int(rows):,} rows, COPY phase {num(copy):,.0f} s ({int(rows) / num(copy):,.0f} rows/s), "
+                     f"{num(seconds):,.0f} s end to end ({int(rows) / num(seconds):,.0f} rows/s), database {int(size):,} MB "
+                     f"(load average at the end {load}).")
         log = os.path.join(results, f"load-{name}.log")
         if os.path.exists(log):
             text = open(log, encoding="utf-8").read()
-            tables = re.findall(r"^\s+(\S+)\s+([\d,]+) rows in\s+([\d.]+) s", text, re.M)
+            tables = [t for t in re.findall(r"^\s+(\S+)\s+([\d,]+) rows in\s+([\d.]+) s", text, re.M) if t[0] != "copied"]
             tables.sort(key=lambda t: -int(t[1].replace(",", "")))
             phases = re.findall(r"^\s+(constraints and indexes rebuilt|VACUUM \(ANALYZE\)) in ([\d.]+) s", text, re.M)
             lines.append("  Largest tables: " + ", ".join(f"{t} {int(r.replace(',', '')):,} rows in {s} s" for t, r, s in tables[:5])
@@ -114,17 +118,17 @@ def render(results, out, command, smoke):
             cpu_ms = f"{num(r[11]):.2f}" + (f" + {num(r[12]):.2f} db" if len(r) > 12 and r[12] else "")
             cells.append(f"**{ms(num(r[6]))}** · {ms(num(r[5]))} · {num(r[4]):,.0f}/s · cpu {cpu_ms} (load {r[10].split()[0]}){bad}")
         lines.append(f"| {NAMES[name]} | " + " | ".join(cells) + " |")
-    ip = {(r[1], r[0]): r for r in inproc}
+    ip = {(r[1], r[0], r[10] if len(r) > 10 else "Postgres"): r for r in inproc}
     notes = []
     for name in ("digest", "monthly-report", "targets"):
         cells = []
-        for label, _ in columns:
-            r = ip.get((name, label))
+        for label, provider in columns:
+            r = ip.get((name, label, provider))
             if r is None:
                 cells.append("—")
                 continue
             cells.append(f"**{ms(num(r[2]))}** (cpu {ms(num(r[7]))}, load {r[6].split()[0]})")
-            notes.append(f"{NAMES[name].split(' (')[0]} at {int(label):,}: {r[5]}")
+            notes.append(f"{NAMES[name].split(' (')[0]}, {int(label):,} on {provider}: {r[5]}")
         lines.append(f"| {NAMES[name]} | " + " | ".join(cells) + " |")
     lines += ["", "Notes: " + "; ".join(notes) + "." if notes else ""]
     explain = os.path.join(results, "explain.txt")

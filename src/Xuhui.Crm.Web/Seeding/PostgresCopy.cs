@@ -17,8 +17,10 @@ public sealed record CopiedTable(string Table, long Rows, TimeSpan Elapsed);
 /// with binary COPY. Tables and columns are matched by name from the PostgreSQL catalog, so a column one side lacks
 /// does not break the copy: missing in the source it takes its default, missing in the target it is reported and left.
 /// Constraints and indexes are dropped for the load and rebuilt after it (maintaining them row by row is the slow
-/// part), all in one transaction with TRUNCATE first, so COPY can FREEZE the rows and, on a wal_level=minimal server,
-/// skip the WAL. Identity sequences are then moved past the ids copied, and every table is analysed.
+/// part), tables are copied on several connections at once, each in a transaction that truncates it first, so COPY can
+/// FREEZE the rows and, on a wal_level=minimal server, skip the WAL. Identity sequences are then moved past the ids
+/// copied, and every table is vacuumed and analysed. A failed copy leaves the database without its constraints: drop
+/// it and copy again.
 /// </summary>
 public static class PostgresCopy
 {
@@ -27,7 +29,8 @@ public static class PostgresCopy
     private static readonly string[] TimestampFormats =
         ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
-    public static async Task<IReadOnlyList<CopiedTable>> RunAsync(string sqliteFile, string postgres, TextWriter log, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<CopiedTable>> RunAsync(
+        string sqliteFile, string postgres, TextWriter log, int jobs = 2, CancellationToken ct = default)
     {
         await using (var db = new CrmDbContext(DatabaseSetup.Options(Infrastructure.DatabaseProvider.Postgres, postgres)))
         {
@@ -57,33 +60,62 @@ public static class PostgresCopy
             }
         }
 
-        await using var tx = await target.BeginTransactionAsync(ct);
-        await ExecuteAsync(target, "SET LOCAL maintenance_work_mem = '512MB'", ct);
-        var ddl = await DropConstraintsAndIndexesAsync(target, tables, ct);
-        await ExecuteAsync(target, $"TRUNCATE {string.Join(", ", tables.Select(Quote))}", ct);
-
-        var copied = new List<CopiedTable>();
-        foreach (var table in tables)
+        Rebuild ddl;
+        await using (var tx = await target.BeginTransactionAsync(ct))
         {
+            ddl = await DropConstraintsAndIndexesAsync(target, tables, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        // Largest first, so the last table to finish is a small one.
+        var order = tables.OrderByDescending(t => ApproximateRows(source, t)).ToList();
+        var copied = new System.Collections.Concurrent.ConcurrentBag<CopiedTable>();
+        var copyPhase = Stopwatch.StartNew();
+        await InParallelAsync(order, jobs, postgres, (target, table) =>
+        {
+            using var reader = new SqliteConnection($"Data Source={sqliteFile};Mode=ReadOnly;Pooling=False");
+            reader.Open();
             var columns = targetColumns[table].Where(c => sourceTables[table].Contains(c.Name)).ToList();
             foreach (var extra in sourceTables[table].Where(c => targetColumns[table].All(t => t.Name != c)))
             {
-                await log.WriteLineAsync($"  {table}.{extra}: not in the PostgreSQL schema, left out");
+                Log(log, $"  {table}.{extra}: not in the PostgreSQL schema, left out");
             }
 
             var watch = Stopwatch.StartNew();
-            var rows = Copy(source, target, table, columns);
+            // TRUNCATE in the COPY's own transaction: COPY may then FREEZE the rows (no later VACUUM rewrite) and,
+            // on a wal_level=minimal server, skip the WAL.
+            using var tx = target.BeginTransaction();
+            Execute(target, $"TRUNCATE {Quote(table)}");
+            var rows = Copy(reader, target, table, columns);
+            tx.Commit();
             copied.Add(new CopiedTable(table, rows, watch.Elapsed));
-            await log.WriteLineAsync($"  {table,-22} {rows,12:N0} rows in {watch.Elapsed.TotalSeconds,6:F1} s");
-        }
+            Log(log, $"  {table,-22} {rows,12:N0} rows in {watch.Elapsed.TotalSeconds,6:F1} s");
+        }, ct);
 
+        var total = copied.Sum(c => c.Rows);
+        await log.WriteLineAsync($"  copied {total:N0} rows in {copyPhase.Elapsed.TotalSeconds:F1} s ({total / copyPhase.Elapsed.TotalSeconds:N0} rows/s) on {jobs} connections");
+
+        // Keys and indexes table by table in parallel; foreign keys added NOT VALID (no scan, brief locks), then
+        // validated in parallel (VALIDATE takes locks that do not conflict with each other).
         var rebuild = Stopwatch.StartNew();
-        foreach (var sql in ddl)
+        var byTable = ddl.KeysAndIndexes.GroupBy(d => d.Table).OrderBy(g => order.IndexOf(g.Key)).ToList();
+        await InParallelAsync(byTable, jobs, postgres, (target, group) =>
         {
-            await ExecuteAsync(target, sql, ct);
+            Execute(target, "SET maintenance_work_mem = '512MB'");
+            foreach (var (_, sql) in group)
+            {
+                Execute(target, sql);
+            }
+        }, ct);
+        foreach (var (table, name, definition) in ddl.Foreign)
+        {
+            await ExecuteAsync(target, $"ALTER TABLE {Quote(table)} ADD CONSTRAINT {Quote(name)} {definition} NOT VALID", ct);
         }
 
+        await InParallelAsync(ddl.Foreign, jobs, postgres,
+            (target, fk) => Execute(target, $"ALTER TABLE {Quote(fk.Table)} VALIDATE CONSTRAINT {Quote(fk.Name)}"), ct);
         await log.WriteLineAsync($"  constraints and indexes rebuilt in {rebuild.Elapsed.TotalSeconds:F1} s");
+
         foreach (var table in tables)
         {
             foreach (var column in targetColumns[table].Where(c => c.Identity))
@@ -93,12 +125,58 @@ public static class PostgresCopy
             }
         }
 
-        await tx.CommitAsync(ct);
         var analyse = Stopwatch.StartNew();
         // VACUUM sets the visibility map where FREEZE did not (older servers), so counts on the gram index stay index-only.
-        await ExecuteAsync(target, $"VACUUM (ANALYZE) {string.Join(", ", tables.Select(Quote))}", ct);
+        await InParallelAsync(order, jobs, postgres, (target, table) => Execute(target, $"VACUUM (ANALYZE) {Quote(table)}"), ct);
         await log.WriteLineAsync($"  VACUUM (ANALYZE) in {analyse.Elapsed.TotalSeconds:F1} s");
-        return copied;
+        return copied.OrderBy(c => c.Table, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Runs the work items on <paramref name="jobs"/> connections at once, like pg_restore --jobs.</summary>
+    private static async Task InParallelAsync<T>(IReadOnlyList<T> items, int jobs, string postgres, Action<NpgsqlConnection, T> body, CancellationToken ct)
+    {
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<T>(items);
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(jobs, items.Count))).Select(_ => Task.Run(() =>
+        {
+            using var connection = new NpgsqlConnection(postgres);
+            connection.Open();
+            while (!ct.IsCancellationRequested && queue.TryDequeue(out var item))
+            {
+                body(connection, item);
+            }
+        }, ct));
+        await Task.WhenAll(workers);
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private static long ApproximateRows(SqliteConnection source, string table)
+    {
+        using var cmd = source.CreateCommand();
+        cmd.CommandText = $"SELECT COALESCE(MAX(rowid), 0) FROM {Quote(table)}";
+        try
+        {
+            return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException)
+        {
+            return 0; // a WITHOUT ROWID table: order does not matter enough to count it
+        }
+    }
+
+    private static readonly Lock LogLock = new();
+
+    private static void Log(TextWriter log, string line)
+    {
+        lock (LogLock)
+        {
+            log.WriteLine(line);
+        }
+    }
+
+    private static void Execute(NpgsqlConnection connection, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        cmd.ExecuteNonQuery();
     }
 
     private sealed record Column(string Name, string Type, bool Identity);
@@ -208,10 +286,12 @@ public static class PostgresCopy
     }
 
     /// <summary>
-    /// Drops the foreign keys touching the tables, then their indexes and keys, and returns the DDL that recreates them
-    /// in the opposite order (keys, indexes, foreign keys: a foreign key needs the key it references).
+    /// Drops the foreign keys touching the tables, then their indexes and keys, and returns what recreates them: keys and
+    /// indexes by table, then the foreign keys (a foreign key needs the key it references).
     /// </summary>
-    private static async Task<List<string>> DropConstraintsAndIndexesAsync(NpgsqlConnection target, List<string> tables, CancellationToken ct)
+    private sealed record Rebuild(List<(string Table, string Sql)> KeysAndIndexes, List<(string Table, string Name, string Definition)> Foreign);
+
+    private static async Task<Rebuild> DropConstraintsAndIndexesAsync(NpgsqlConnection target, List<string> tables, CancellationToken ct)
     {
         var names = tables.ToArray();
         var constraints = new List<(string Table, string Name, char Kind, string Definition)>();
@@ -232,9 +312,9 @@ public static class PostgresCopy
             }
         }
 
-        var indexes = new List<(string Name, string Definition)>();
+        var indexes = new List<(string Table, string Name, string Definition)>();
         await using (var cmd = new NpgsqlCommand("""
-            SELECT i.indexname, i.indexdef
+            SELECT i.tablename, i.indexname, i.indexdef
             FROM pg_indexes i
             WHERE i.schemaname = 'public' AND i.tablename = ANY(@tables)
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
@@ -244,7 +324,7 @@ public static class PostgresCopy
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                indexes.Add((reader.GetString(0), reader.GetString(1)));
+                indexes.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
             }
         }
 
@@ -255,15 +335,15 @@ public static class PostgresCopy
             await ExecuteAsync(target, $"ALTER TABLE {Quote(c.Table)} DROP CONSTRAINT {Quote(c.Name)}", ct);
         }
 
-        foreach (var (name, _) in indexes)
+        foreach (var (_, name, _) in indexes)
         {
             await ExecuteAsync(target, $"DROP INDEX {Quote(name)}", ct);
         }
 
-        return keys.Select(c => $"ALTER TABLE {Quote(c.Table)} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}")
-            .Concat(indexes.Select(i => i.Definition))
-            .Concat(foreign.Select(c => $"ALTER TABLE {Quote(c.Table)} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}"))
-            .ToList();
+        return new Rebuild(
+            keys.Select(c => (c.Table, $"ALTER TABLE {Quote(c.Table)} ADD CONSTRAINT {Quote(c.Name)} {c.Definition}"))
+                .Concat(indexes.Select(i => (i.Table, i.Definition))).ToList(),
+            foreign.Select(c => (c.Table, c.Name, c.Definition)).ToList());
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
