@@ -12,7 +12,9 @@ public sealed class ReportsTests(CrmApp app)
     public async Task A_viewer_reads_the_month_in_every_section_and_downloads_a_real_workbook()
     {
         const string firmName = "上海徐汇汇智芯片设计有限公司";
-        await app.CreateFirmAsync(firmName, app.OfficerId, "submitted");
+        var (firmId, _) = await app.CreateFirmAsync(firmName, app.OfficerId, "submitted");
+        // One request raised today: the requests section counts it among the month's new ones.
+        await app.SendAsync(HttpMethod.Post, "/api/requests", new { firmId, category = "space", description = "需要扩租办公面积800平方米", channel = "phone" });
         var month = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
         var page = await app.SignInAsync("zhaolei");
@@ -25,7 +27,8 @@ public sealed class ReportsTests(CrmApp app)
         await page.WaitForURLAsync($"**/reports?month={month}");
         await Assertions.Expect(page.Locator("[data-report-month]")).ToContainTextAsync("实时计算（未冻结）");
         var sections = await page.Locator("[data-section]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.section)");
-        Assert.Equal(["pipeline", "wins", "stalled", "time-in-stage", "visits", "follow-ups", "indicators"], sections);
+        Assert.Equal(["pipeline", "wins", "stalled", "time-in-stage", "visits", "follow-ups", "requests", "indicators"], sections);
+        await Assertions.Expect(page.Locator("[data-section='requests'] [data-raised]")).ToHaveTextAsync("1");
         var submitted = page.Locator("[data-program='hnte'] tr[data-stage='submitted'] td.num");
         Assert.True(int.Parse(await submitted.InnerTextAsync(), CultureInfo.InvariantCulture) >= 1);
         await Assertions.Expect(page.Locator("[data-indicator]")).ToHaveCountAsync(10);

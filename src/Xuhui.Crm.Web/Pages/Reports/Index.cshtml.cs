@@ -17,7 +17,7 @@ public sealed class IndexModel(MonthlySnapshots snapshots, ReportChart chart, Ti
 {
     /// <summary>The sections, in reading order: each is a partial in this folder taking the report as its model.</summary>
     public static readonly IReadOnlyList<string> Sections =
-        ["_Pipeline", "_Wins", "_Stalled", "_TimeInStage", "_Visits", "_FollowUps", "_Indicators"];
+        ["_Pipeline", "_Wins", "_Stalled", "_TimeInStage", "_Visits", "_FollowUps", "_Requests", "_Indicators"];
 
     public MonthlyReport? Report { get; private set; }
     public string Month { get; private set; } = string.Empty;
