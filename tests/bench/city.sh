@@ -87,10 +87,7 @@ if ((BUILD)); then
 fi
 
 # The cache key, as in run.sh: the generator, the schema and the seed words.
-KEY=$(cd "$ROOT" && {
-  find src/Xuhui.Crm.Web/Seeding src/Xuhui.Crm.Web/Data/Migrations seed src/Xuhui.Crm.Domain -type f
-  find src/Xuhui.Crm.Web/Data -maxdepth 1 -name '*.cs' ! -name SqlitePragmas.cs
-} | grep -vE '/(bin|obj)/' | grep -E '\.(cs|json|txt|csv)$' | grep -v PostgresCopy.cs | LC_ALL=C sort -u | xargs cat | sha1sum | cut -c1-10)
+KEY=$("$ROOT/tests/bench/cache-key.sh" "$ROOT")
 
 database() { echo "$WORK/$1-$2-s$SEED-$TODAY-$KEY.db"; }
 

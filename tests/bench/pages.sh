@@ -25,10 +25,7 @@ while (($#)); do
 done
 # The 50k database of tests/bench/run.sh's cache for this tree (same key: generator, schema, seed words), so its schema
 # matches these migrations; tests/bench/run.sh --generate-only 50000 makes it when missing.
-KEY=$(cd "$ROOT" && {
-  find src/Xuhui.Crm.Web/Seeding src/Xuhui.Crm.Web/Data/Migrations seed src/Xuhui.Crm.Domain -type f
-  find src/Xuhui.Crm.Web/Data -maxdepth 1 -name '*.cs' ! -name SqlitePragmas.cs
-} | grep -vE '/(bin|obj)/' | grep -E '\.(cs|json|txt|csv)$' | LC_ALL=C sort -u | xargs cat | sha1sum | cut -c1-10)
+KEY=$("$ROOT/tests/bench/cache-key.sh" "$ROOT")
 DB=${DB:-$WORK/db-50000-s42-2026-11-20-$KEY.db}
 [[ -f $DB ]] || { echo "pages.sh: no $DB (tests/bench/run.sh --generate-only 50000 makes it)" >&2; exit 1; }
 BIN=$ROOT/src/Xuhui.Crm.Web/bin/Release/net10.0

@@ -91,10 +91,7 @@ if ((BUILD)); then
 fi
 
 # The cache key: the generator, the schema and the seed words; a change to any of them regenerates.
-KEY=$(cd "$ROOT" && {
-  find src/Xuhui.Crm.Web/Seeding src/Xuhui.Crm.Web/Data/Migrations seed src/Xuhui.Crm.Domain -type f
-  find src/Xuhui.Crm.Web/Data -maxdepth 1 -name '*.cs' ! -name SqlitePragmas.cs ! -name DatabaseSetup.cs
-} | grep -vE '/(bin|obj)/' | grep -E '\.(cs|json|txt|csv)$' | LC_ALL=C sort -u | xargs cat | sha1sum | cut -c1-10)
+KEY=$("$ROOT/tests/bench/cache-key.sh" "$ROOT")
 
 database() { echo "$WORK/db-$1-s$SEED-$TODAY-$KEY.db"; }
 
