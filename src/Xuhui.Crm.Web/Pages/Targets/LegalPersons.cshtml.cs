@@ -74,7 +74,7 @@ public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, T
     private async Task LoadAsync(CancellationToken ct)
     {
         Year = ShanghaiTime.Today(clock).Year;
-        Rows = ((Microsoft.AspNetCore.Http.HttpResults.Ok<List<LegalPersonCountDto>>)(await TargetsApi.ListLegalPersons(null, db, reference, ct)).Result).Value!;
+        Rows = ApiOutcome.From<List<LegalPersonCountDto>>(await TargetsApi.ListLegalPersons(null, db, reference, ct)).Value ?? [];
         Rows.Reverse();
         ThisYear = await targets.LegalPersonsForAsync(Year, ct);
     }
