@@ -36,7 +36,7 @@ if (regenerate)
 {
     File.Delete(file);
     var sw = Stopwatch.StartNew();
-    await using (var db = new CrmDbContext(options, clock))
+    await using (var db = new CrmDbContext(options) { Clock = clock })
     {
         await db.Database.MigrateAsync();
     }
@@ -62,7 +62,7 @@ var reportsOptions = Options.Create(new ReportsOptions());
 
 async Task<MonthlyReport> BuildReport()
 {
-    await using var db = new CrmDbContext(options, clock);
+    await using var db = new CrmDbContext(options) { Clock = clock };
     var targets = new TargetsService(db, reference, Options.Create(new TargetsOptions()));
     return await new MonthlyReportBuilder(db, reference, targets, reportsOptions, clock).BuildAsync(month, CancellationToken.None);
 }
@@ -72,7 +72,7 @@ var jsonTimes = await Measure(async () => JsonSerializer.SerializeToUtf8Bytes(aw
 var xlsxTimes = await Measure(async () => ReportWorkbook.Build(await BuildReport()).Length);
 var targetsOnly = await Measure(async () =>
 {
-    await using var db = new CrmDbContext(options, clock);
+    await using var db = new CrmDbContext(options) { Clock = clock };
     return (await new TargetsService(db, reference, Options.Create(new TargetsOptions())).ComputeAsync(month.Last, CancellationToken.None)).Indicators.Count;
 });
 var workbookOnly = await Measure(() => Task.FromResult(ReportWorkbook.Build(report).Length));

@@ -22,7 +22,7 @@ public sealed partial class CrmDbContext
     public string? District { get; set; }
 
     /// <summary>The deployment's own district: new district rows written with no scope go there.</summary>
-    public string HomeDistrict { get; set; } = crm?.Value.District ?? Firm.DefaultDistrictCode;
+    public string HomeDistrict { get; set; } = Firm.DefaultDistrictCode;
 
     private void ConfigureDistrictFilters(ModelBuilder b)
     {

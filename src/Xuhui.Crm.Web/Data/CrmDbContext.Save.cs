@@ -36,8 +36,27 @@ public sealed partial class CrmDbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var now = Clock.GetUtcNow().UtcDateTime;
         ChangeTracker.DetectChanges();
+        // A user or token written (login, logout, deactivation, role or password change): the cached token lookups of
+        // this process are dropped once the save is over, whether it committed or not.
+        var signInChange = ChangeTracker.Entries().Any(e =>
+            e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is Domain.Users.User or Domain.Users.AccessToken);
+        try
+        {
+            return await SaveAuditedAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            if (signInChange)
+            {
+                Features.Auth.TokenCache.Invalidate();
+            }
+        }
+    }
+
+    private async Task<int> SaveAuditedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
 
         var pending = new List<(EntityEntry Entry, string Action, List<AuditChange> Changes)>();
         var reindex = new List<Firm>();

@@ -11,10 +11,28 @@ using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Data;
 
-public sealed partial class CrmDbContext(
-    DbContextOptions<CrmDbContext> options, TimeProvider? clock = null, IOptions<CrmOptions>? crm = null) : DbContext(options), IDataProtectionKeyContext
+/// <remarks>
+/// One constructor taking the options only, as EF's context pool requires: the host leases pooled instances and sets
+/// the clock and home district per request scope (<see cref="Lease"/>); commands and tests set them as properties.
+/// </remarks>
+public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
-    public TimeProvider Clock { get; set; } = clock ?? TimeProvider.System;
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Readies a pooled instance for a new request scope: the per-request state a previous lease may have set (the actor,
+    /// the district scope, pending extra audit rows) is cleared and the clock and home district come from the scope's
+    /// services. EF resets its own state (change tracker, connection, transaction) when the instance goes back to the pool.
+    /// </summary>
+    internal CrmDbContext Lease(TimeProvider clock, string homeDistrict)
+    {
+        Clock = clock;
+        HomeDistrict = homeDistrict;
+        District = null;
+        ActorId = null;
+        _extraAudit.Clear();
+        return this;
+    }
 
     public DbSet<Firm> Firms => Set<Firm>();
     public DbSet<FirmOfficer> FirmOfficers => Set<FirmOfficer>();
@@ -37,9 +55,16 @@ public sealed partial class CrmDbContext(
     /// <summary>The data-protection key ring (cookies, antiforgery): in the database, so every instance reads the same keys.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    /// <summary>However the options were built (host, commands, tests), migrations come from the provider's own set.</summary>
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
+    /// <summary>However the options were built (host, commands, tests), migrations come from the provider's own set
+    /// (<see cref="DatabaseSetup.Configure"/> sets it up front: a pooled context must not change its options here).</summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        var replaced = optionsBuilder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.ReplacedServices;
+        if (replaced is null || !replaced.ContainsKey((typeof(IMigrationsAssembly), null)))
+        {
+            optionsBuilder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -76,4 +76,10 @@ public sealed class AuthOptions
     public int TokenLifetimeHours { get; set; } = 12;
     public int MaxFailedLogins { get; set; } = 5;
     public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// How long an instance keeps a bearer token's lookup (seconds; 0 = look up on every request). A change made through
+    /// the same instance takes effect at once; another instance of a city deployment sees it within this time.
+    /// </summary>
+    public int TokenCacheSeconds { get; set; } = 5;
 }

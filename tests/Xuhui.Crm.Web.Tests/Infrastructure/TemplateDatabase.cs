@@ -37,7 +37,7 @@ public static class TemplateDatabase
 
     /// <summary>A context on an SQLite file without pooling, so the file can be copied or deleted afterwards.</summary>
     public static CrmDbContext OpenContext(string databaseFile, TimeProvider? clock = null) =>
-        new(new DbContextOptionsBuilder<CrmDbContext>().UseSqlite(ConnectionString(databaseFile)).Options, clock);
+        new(new DbContextOptionsBuilder<CrmDbContext>().UseSqlite(ConnectionString(databaseFile)).Options) { Clock = clock ?? TimeProvider.System };
 
     public static string ConnectionString(string databaseFile) =>
         new SqliteConnectionStringBuilder { DataSource = databaseFile, Pooling = false }.ToString();

@@ -76,6 +76,7 @@ public static class AuthApi
         {
             var hash = BearerTokenHandler.Hash(header["Bearer ".Length..].Trim());
             await db.AccessTokens.Where(t => t.TokenHash == hash).ExecuteDeleteAsync(ct);
+            TokenCache.Invalidate();
         }
 
         return TypedResults.NoContent();

@@ -19,7 +19,8 @@ public sealed class BearerTokenHandler(
     UrlEncoder encoder,
     CrmDbContext db,
     TimeProvider clock,
-    IOptions<Infrastructure.CrmOptions> crm) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IOptions<Infrastructure.CrmOptions> crm,
+    TokenCache cache) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -27,15 +28,15 @@ public sealed class BearerTokenHandler(
     /// Compiled once: this query runs on every API request, and EF's per-call work for a LINQ query (parameter
     /// extraction, the query-cache lookup by expression tree) was a visible part of the per-request CPU (issue 8).
     /// </summary>
-    private static readonly Func<CrmDbContext, string, DateTime, CancellationToken, Task<TokenUser?>> FindToken =
+    private static readonly Func<CrmDbContext, string, DateTime, CancellationToken, Task<Found?>> FindToken =
         EF.CompileAsyncQuery((CrmDbContext db, string hash, DateTime now, CancellationToken ct) => db.AccessTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.ExpiresAt > now)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.SecurityStamp, User = u })
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.SecurityStamp, t.ExpiresAt, User = u })
             .Where(x => x.User.IsActive && x.User.SecurityStamp == x.SecurityStamp)
-            .Select(x => new TokenUser(x.User.Id, x.User.UserName, x.User.Role, x.User.DisplayName, x.User.DistrictCode))
+            .Select(x => new Found(new TokenUser(x.User.Id, x.User.UserName, x.User.Role, x.User.DisplayName, x.User.DistrictCode), x.ExpiresAt))
             .FirstOrDefault());
 
-    private sealed record TokenUser(long Id, string UserName, string Role, string DisplayName, string? DistrictCode);
+    private sealed record Found(TokenUser User, DateTime ExpiresAt);
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
@@ -49,10 +50,17 @@ public sealed class BearerTokenHandler(
 
         var hash = Hash(header["Bearer ".Length..].Trim());
         var now = clock.GetUtcNow().UtcDateTime;
-        var found = await FindToken(db, hash, now, Context.RequestAborted);
-        if (found is null)
+        if (!cache.TryGet(hash, now, out var found))
         {
-            return AuthenticateResult.Fail("invalid or expired token");
+            var generation = TokenCache.Generation;
+            var row = await FindToken(db, hash, now, Context.RequestAborted);
+            if (row is null)
+            {
+                return AuthenticateResult.Fail("invalid or expired token");
+            }
+
+            found = row.User;
+            cache.Set(hash, found, row.ExpiresAt, generation, now);
         }
 
         var identity = new ClaimsIdentity(
