@@ -73,6 +73,7 @@ if ((SMOKE)); then
 fi
 
 log() { printf '==> %s\n' "$*" >&2; }
+source "$HERE/settle.sh"
 need() { command -v "$1" >/dev/null 2>&1; }
 for tool in wrk python3 curl; do need $tool || { echo "city.sh: $tool is missing (tests/bench/run.sh installs it)" >&2; exit 2; }; done
 PG_BIN=$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n 1 || true)
@@ -235,6 +236,7 @@ measure() {
   local name
   # A first pass over every endpoint: tiered compilation, and the server's caches.
   for name in $ENDPOINTS; do wrk -t2 -c "$CONNECTIONS" -d "${WARMUP}s" -s "$RUN/lua/$name.lua" "http://127.0.0.1:$PORT" > /dev/null; done
+  ((SMOKE)) || settle
   for name in $ENDPOINTS; do
     local out=$RESULTS/$label-$name.txt load cpu0 cpu1 db0 db1
     load=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -157,6 +157,9 @@ start_service() {
 # The service's CPU time so far (user + system, clock ticks): CPU per request is the figure a busy machine inflates least.
 service_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVICE/stat"; }
 
+# settle: warm-up until the JIT is done (tests/bench/settle.sh, shared with city.sh).
+source "$HERE/settle.sh"
+
 # drive SCALE MODE NAME LUA CONNECTIONS SECONDS: one wrk run; its output and one TSV row land in $RESULTS.
 drive() {
   local scale=$1 mode=$2 name=$3 lua=$4 conns=$5 seconds=$6 wrk=(wrk -t2)
@@ -188,6 +191,7 @@ for scale in $SCALES; do
     for name in $ENDPOINTS; do
       if ((!SMOKE)); then wrk -t2 -c "$CONNECTIONS" -d "${WARMUP}s" -s "$RUN/lua/$name.lua" "http://127.0.0.1:$PORT" > /dev/null; fi
     done
+    ((SMOKE)) || settle
     for name in $ENDPOINTS; do
       drive "$scale" "$mode" "$name" "$RUN/lua/$name.lua" "$CONNECTIONS" "$DURATION"
     done

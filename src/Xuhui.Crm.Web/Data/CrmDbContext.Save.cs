@@ -39,8 +39,18 @@ public sealed partial class CrmDbContext
         ChangeTracker.DetectChanges();
         // A user or token written (login, logout, deactivation, role or password change): the cached token lookups of
         // this process are dropped once the save is over, whether it committed or not.
-        var signInChange = ChangeTracker.Entries().Any(e =>
-            e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is Domain.Users.User or Domain.Users.AccessToken);
+        var signInChange = false;
+        var firmChange = false;
+        foreach (var e in ChangeTracker.Entries())
+        {
+            if (e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            {
+                signInChange |= e.Entity is Domain.Users.User or Domain.Users.AccessToken;
+                // A firm created, deleted (its grams cascade) or with new grams (name, code, archiving): see NeedsReindex.
+                firmChange |= e.Entity is Firm && (e.State != EntityState.Modified || NeedsReindex(e));
+            }
+        }
+
         try
         {
             return await SaveAuditedAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -50,6 +60,11 @@ public sealed partial class CrmDbContext
             if (signInChange)
             {
                 Features.Auth.TokenCache.Invalidate();
+            }
+
+            if (firmChange)
+            {
+                SearchIndexGeneration.Changed();
             }
         }
     }

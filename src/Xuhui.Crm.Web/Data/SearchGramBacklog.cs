@@ -64,6 +64,7 @@ public static class SearchGramBacklog
                 writer.Flush();
                 await ExecuteAsync(connection, tx, $"DELETE FROM \"FirmSearchBacklog\" WHERE \"FirmId\" IN ({list})", ct);
                 await tx.CommitAsync(ct);
+                SearchIndexGeneration.Changed();
                 done += ids.Count;
                 longest = watch.Elapsed > longest ? watch.Elapsed : longest;
                 if (!postgres)

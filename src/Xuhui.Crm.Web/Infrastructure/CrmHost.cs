@@ -33,6 +33,7 @@ public static class CrmHost
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
         services.AddCrmDatabase();
         services.AddScoped<FirmSearch>();
+        services.AddSingleton<GramCountCache>();
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

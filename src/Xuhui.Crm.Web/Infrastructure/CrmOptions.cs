@@ -13,6 +13,7 @@ public sealed class CrmOptions
     public BootstrapOptions Bootstrap { get; set; } = new();
     public CadenceOptions Cadence { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
+    public SearchOptions Search { get; set; } = new();
 
     /// <summary>
     /// The deployment's own district (GB/T 2260 code): existing rows and new ones written by city-wide users default to it.
@@ -82,4 +83,13 @@ public sealed class AuthOptions
     /// the same instance takes effect at once; another instance of a city deployment sees it within this time.
     /// </summary>
     public int TokenCacheSeconds { get; set; } = 5;
+}
+
+public sealed class SearchOptions
+{
+    /// <summary>
+    /// How long an instance keeps the exact count of a one- or two-character search (seconds; 0 = count every time). Grams
+    /// written through the same instance drop the counts at once; another instance's writes are seen within this time.
+    /// </summary>
+    public int CountCacheSeconds { get; set; } = 5;
 }

@@ -63,7 +63,7 @@ public sealed record FirmQuery(
 /// Firm search: a query of one or two characters is answered from the gram index alone; a longer one takes the
 /// candidates of its first pair and confirms the whole substring. Filters all ride on indexes.
 /// </summary>
-public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
+public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, GramCountCache counts)
 {
     public IQueryable<Firm> Filter(FirmQuery query)
     {
@@ -142,7 +142,9 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
         var size = query.PageSize ?? 20;
         var gramOnly = IsGramOnly(query, out var gram);
         // The gram index knows no districts: with a district scope the count reads the (filtered) firms.
-        var total = gramOnly && db.District is null ? await GramCount(db, gram, ct) : await Filter(query).CountAsync(ct);
+        var total = gramOnly && db.District is null
+            ? await counts.GetAsync(gram, c => GramCount(db, gram, c), ct)
+            : await Filter(query).CountAsync(ct);
         List<Firm> items = [];
         if (total > 0 && gramOnly && query.Sort is null or "name")
         {
@@ -157,7 +159,11 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
         }
 
         var ids = items.Select(f => f.Id).ToArray();
-        var coOfficers = (ids.Length == 0 ? [] : await CoOfficers(db, ids).ToListAsync(ct)).ToLookup(o => o.FirmId, o => o.UserId);
+        // EF.Parameter: the page's ids go as one (JSON array) parameter, so the SQL is the same for every page. EF 10's
+        // default expands an array into a parameter per element and re-ran its SQL generation on every call, compiled
+        // query or not (issue 8 profile); EF.Parameter cannot be used inside a compiled query.
+        var coOfficers = (ids.Length == 0 ? [] : await db.FirmOfficers.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.FirmId)).ToListAsync(ct))
+            .ToLookup(o => o.FirmId, o => o.UserId);
         var cadence = options.Value.Cadence;
         return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id], cadence, withFinancials: false)).ToList(), total, page, size);
     }
@@ -173,9 +179,6 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options)
             .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
             .Select(x => x.Firm)
             .Skip(skip).Take(take));
-
-    private static readonly Func<CrmDbContext, long[], IAsyncEnumerable<FirmOfficer>> CoOfficers =
-        EF.CompileAsyncQuery((CrmDbContext db, long[] ids) => db.FirmOfficers.AsNoTracking().Where(o => ids.Contains(o.FirmId)));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
     internal IQueryable<Firm> Ordered(FirmQuery query) =>
