@@ -51,8 +51,8 @@ public static class FirmsApi
 
     public static async Task<Results<Ok<FirmDto>, RedirectHttpResult, ProblemHttpResult>> Get(long id, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
-        // A firm merged into another answers with a permanent redirect to the survivor.
-        if (await Imports.FirmMergeApi.SurvivorAsync(db, id, ct) is { } survivor)
+        // A firm merged into another answers with a permanent redirect to the survivor (if the caller's district sees it).
+        if (await Imports.FirmMergeApi.VisibleSurvivorAsync(db, id, ct) is { } survivor)
         {
             return TypedResults.Redirect($"/api/firms/{survivor}", permanent: true, preserveMethod: true);
         }
