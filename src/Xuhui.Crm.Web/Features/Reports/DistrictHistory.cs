@@ -16,15 +16,16 @@ public static class DistrictHistory
 {
     /// <summary>
     /// Rows whose firm (<paramref name="firm"/>) was in <paramref name="district"/> on the row's date (<paramref name="on"/>).
-    /// A firm that is not in the district now and never was (no history row names it) is dropped before its history is
-    /// read. Use on queries that ignore the district filters.
+    /// A firm never transferred (no history row names a district: nearly all) is settled by its own column after one
+    /// index probe; only transferred firms have their history read. Use on queries that ignore the district filters; the
+    /// monthly report's raw SQL spells out the same rule.
     /// </summary>
     public static IQueryable<T> WhereInDistrictOn<T>(
         this IQueryable<T> rows, Expression<Func<T, Firm>> firm, Expression<Func<T, DateOnly>> on, string district)
     {
-        Expression<Func<Firm, DateOnly, bool>> template = (f, d) =>
-            (f.DistrictCode == district || f.StatusChanges.Any(s => s.DistrictCode == district))
-            && (f.StatusChanges.Where(s => s.EffectiveOn <= d).OrderByDescending(s => s.EffectiveOn).ThenByDescending(s => s.Id).Select(s => s.DistrictCode).FirstOrDefault()
+        Expression<Func<Firm, DateOnly, bool>> template = (f, d) => !f.StatusChanges.Any(s => s.DistrictCode != null)
+            ? f.DistrictCode == district
+            : (f.StatusChanges.Where(s => s.EffectiveOn <= d).OrderByDescending(s => s.EffectiveOn).ThenByDescending(s => s.Id).Select(s => s.DistrictCode).FirstOrDefault()
                 ?? (f.StatusChanges.Any(s => s.EffectiveOn <= d)
                     ? null
                     : f.StatusChanges.OrderBy(s => s.EffectiveOn).ThenBy(s => s.Id).Select(s => s.DistrictCode).FirstOrDefault())

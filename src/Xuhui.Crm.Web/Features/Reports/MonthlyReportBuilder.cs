@@ -202,13 +202,14 @@ public sealed class MonthlyReportBuilder(
                 WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
                 ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
             WHERE f."IsArchived" = FALSE
-              AND (f."DistrictCode" = {district} OR EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" = {district}))
-              AND COALESCE(
-                    (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= {asOf}
-                     ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
-                    CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= {asOf}) THEN NULL
-                         ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
-                    f."DistrictCode") = {district}
+              AND CASE WHEN NOT EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" IS NOT NULL)
+                       THEN f."DistrictCode" = {district}
+                       ELSE COALESCE(
+                            (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= {asOf}
+                             ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
+                            CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= {asOf}) THEN NULL
+                                 ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
+                            f."DistrictCode") = {district} END
             """).ToListAsync(ct);
     }
 
@@ -261,12 +262,14 @@ public sealed class MonthlyReportBuilder(
                 ) AS x
                 JOIN "Firms" AS f ON f."Id" = x."FirmId"
                 WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."EnteredOn" IS NOT NULL
-                  AND COALESCE(
-                        (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."LeftOn"
-                         ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
-                        CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."LeftOn") THEN NULL
-                             ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
-                        f."DistrictCode") = {district}
+                  AND CASE WHEN NOT EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" IS NOT NULL)
+                           THEN f."DistrictCode" = {district}
+                           ELSE COALESCE(
+                                (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."LeftOn"
+                                 ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
+                                CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."LeftOn") THEN NULL
+                                     ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
+                                f."DistrictCode") = {district} END
                 """).ToListAsync(ct);
         return rows.GroupBy(r => (r.Program, r.Stage))
             .Select(g => new StageDuration(
@@ -372,13 +375,14 @@ public sealed class MonthlyReportBuilder(
                 SELECT t."AssigneeId", t."FirmId", {overdueAsOf}, 3 FROM "Tasks" AS t WHERE t."Status" = 'Done' AND t."CompletedOn" > {overdueAsOf} AND t."DueOn" <= {overdueAsOf}
             ) AS x
             JOIN "Firms" AS f ON f."Id" = x."FirmId"
-            WHERE (f."DistrictCode" = {district} OR EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" = {district}))
-              AND COALESCE(
-                    (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."On"
-                     ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
-                    CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."On") THEN NULL
-                         ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
-                    f."DistrictCode") = {district}
+            WHERE CASE WHEN NOT EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" IS NOT NULL)
+                       THEN f."DistrictCode" = {district}
+                       ELSE COALESCE(
+                            (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."On"
+                             ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
+                            CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."On") THEN NULL
+                                 ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
+                            f."DistrictCode") = {district} END
             GROUP BY x."AssigneeId"
             """).ToListAsync(ct);
 
