@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Districts;
@@ -18,6 +20,9 @@ public sealed partial class DistrictHistoryTests(CityFactory host) : IClassFixtu
     private const string Huangpu = "310101";
     private static readonly string[] XuhuiZones =
         ["xujiahui-hengfu-fenglin", "xuhui-riverside", "caohejing", "riverside-innovation-belt", "caohejing-huajing-belt", "central-axis-belt"];
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Csrf();
 
     private static List<(string Code, string District)> Zones(JsonNode reference) =>
         reference["zones"]!.AsArray().Select(z => (z.Str("code")!, z.Str("district")!)).ToList();
@@ -74,5 +79,39 @@ public sealed partial class DistrictHistoryTests(CityFactory host) : IClassFixtu
 
         var noZone = await admin.PostJsonAsync("/api/firms", TestData.Firm("黄浦无园区科技有限公司").With("district", Huangpu).With("zone", null), HttpStatusCode.Created);
         Assert.Null(noZone["zone"]);
+    }
+
+    [Fact]
+    public async Task The_firm_pages_offer_the_districts_zones()
+    {
+        var (officer, client) = await host.UserInAsync("officer", CityFactory.Minhang);
+        var firm = await client.CreateFirmAsync(TestData.Firm("闵行页面科技有限公司").With("zone", "greater-neo-bay"));
+        var (viewer, _) = await host.UserInAsync("city-viewer", null);
+
+        using var minhang = await PagesAsync(officer);
+        foreach (var url in new[] { "/firms/new", $"/firms/{firm.Id()}/edit", "/firms" })
+        {
+            var page = await minhang.GetStringAsync(url);
+            Assert.Contains("紫竹高新技术产业开发区", page);
+            Assert.DoesNotContain("漕河泾开发区增长极", page);
+        }
+
+        using var city = await PagesAsync(viewer);
+        var list = await city.GetStringAsync("/firms");
+        Assert.Contains("张江科学城 · 浦东新区", list);
+        Assert.Contains("漕河泾开发区增长极 · 徐汇区", list);
+    }
+
+    private async Task<HttpClient> PagesAsync(TestUser user)
+    {
+        var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var login = await client.GetStringAsync("/login");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = user.UserName, ["Password"] = user.Password, ["__RequestVerificationToken"] = Csrf().Match(login).Groups[1].Value,
+        });
+        using var response = await client.PostAsync("/login", form);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
     }
 }
