@@ -13,8 +13,12 @@ using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Infrastructure;
 
 // Monthly report benchmark: 50,000 firms, 20,000 cases, 500,000 visits in a real SQLite file.
-// Usage: dotnet run -c Release --project bench/Xuhui.Crm.Benchmarks -- [file.db] [--regenerate]
-var file = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Path.Combine(Path.GetTempPath(), "xuhui-bench-targets.db");
+// Usage: dotnet run -c Release --project bench/Xuhui.Crm.Benchmarks -- [file.db] [--regenerate] [--district 310104]
+// --district: one district's report, as a district user reads it in a multi-district deployment (the as-of district path).
+var districtAt = Array.IndexOf(args, "--district");
+var district = districtAt >= 0 && districtAt + 1 < args.Length ? args[districtAt + 1] : null;
+var file = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (districtAt < 0 || i != districtAt + 1)).FirstOrDefault()
+    ?? Path.Combine(Path.GetTempPath(), "xuhui-bench-targets.db");
 var regenerate = args.Contains("--regenerate") || !File.Exists(file);
 var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 1, 0, 0, TimeSpan.Zero));
 // The service's per-connection settings (page cache, in-memory temp tables), so the benchmark measures what it runs.
@@ -62,7 +66,7 @@ var reportsOptions = Options.Create(new ReportsOptions());
 
 async Task<MonthlyReport> BuildReport()
 {
-    await using var db = new CrmDbContext(options) { Clock = clock };
+    await using var db = new CrmDbContext(options) { Clock = clock, District = district };
     var targets = new TargetsService(db, reference, Options.Create(new TargetsOptions()));
     return await new MonthlyReportBuilder(db, reference, targets, reportsOptions, clock).BuildAsync(month, CancellationToken.None);
 }
@@ -72,7 +76,7 @@ var jsonTimes = await Measure(async () => JsonSerializer.SerializeToUtf8Bytes(aw
 var xlsxTimes = await Measure(async () => ReportWorkbook.Build(await BuildReport()).Length);
 var targetsOnly = await Measure(async () =>
 {
-    await using var db = new CrmDbContext(options) { Clock = clock };
+    await using var db = new CrmDbContext(options) { Clock = clock, District = district };
     return (await new TargetsService(db, reference, Options.Create(new TargetsOptions())).ComputeAsync(month.Last, CancellationToken.None)).Indicators.Count;
 });
 var workbookOnly = await Measure(() => Task.FromResult(ReportWorkbook.Build(report).Length));
@@ -81,7 +85,7 @@ var chart = new ReportChart(reportsOptions);
 var chartTimes = await Measure(() => Task.FromResult(chart.RenderPng(report).Length));
 
 Console.WriteLine();
-Console.WriteLine($"report {month}: HNTE {report.Targets.HntePer10k.Firms}, RD centres {report.Targets.ForeignRdCenters.Centres}, " +
+Console.WriteLine($"report {month} ({(district is null ? "unscoped" : "district " + district)}): HNTE {report.Targets.HntePer10k.Firms}, RD centres {report.Targets.ForeignRdCenters.Centres}, " +
                   $"visits {report.Visits.Visits}, stalled {report.StalledTotal}, wins {report.Wins.Count}, " +
                   $"requests raised {report.Requests?.Raised}, closed {report.Requests?.Closed}, overdue {report.Requests?.Overdue}");
 Console.WriteLine($"hand-written SQL check: {await HandSql.RunAsync(file, month)} aggregate rows");

@@ -226,7 +226,7 @@ public sealed class DistrictJobTests(CityFactory host) : IClassFixture<CityFacto
         var (officerA, clientA) = await host.UserInAsync("officer", CityFactory.Xuhui);
         var (officerB, clientB) = await host.UserInAsync("officer", CityFactory.Minhang);
         var firmA = await clientA.CreateFirmAsync(TestData.Firm("徐汇摘要测试有限公司"));
-        var firmB = await clientB.CreateFirmAsync(TestData.Firm("闵行摘要测试有限公司"));
+        var firmB = await clientB.CreateFirmAsync(TestData.Firm("闵行摘要测试有限公司").With("zone", "zizhu-hi-tech-zone"));
         foreach (var (client, firm) in new[] { (clientA, firmA), (clientB, firmB) })
         {
             await client.PostJsonAsync(
@@ -289,6 +289,22 @@ public sealed class SingleDistrictTests(CrmFactory host) : IClassFixture<CrmFact
         using var transfer = await admin.PostAsJsonAsync($"/api/firms/{firm.Id()}/transfer", new { toDistrict = CityFactory.Minhang, version = firm.Version() });
         Assert.Equal(HttpStatusCode.Conflict, transfer.StatusCode);
         Assert.Equal(CityFactory.Xuhui, (await officer.GetJsonAsync($"/api/firms/{firm.Id()}")).Str("district"));
+    }
+
+    [Fact]
+    public async Task The_deployments_zones_are_offered_and_accepted_as_before_and_no_other_districts()
+    {
+        var (_, officer) = await host.UserAndClientAsync("officer");
+        var zones = (await officer.GetJsonAsync("/api/reference"))["zones"]!.AsArray();
+        Assert.Equal(
+            ["xujiahui-hengfu-fenglin", "xuhui-riverside", "caohejing", "riverside-innovation-belt", "caohejing-huajing-belt", "central-axis-belt"],
+            zones.Select(z => z.Str("code")));
+
+        // The zone is checked against the deployment's district, whatever the firm's district field says (as before).
+        var other = await officer.CreateFirmAsync(TestData.Firm().With("district", CityFactory.Minhang).With("zone", "caohejing"));
+        Assert.Equal("caohejing", other.Str("zone"));
+        using var minhangZone = await officer.PostAsJsonAsync("/api/firms", TestData.Firm().With("zone", "zizhu-hi-tech-zone"));
+        Assert.NotEmpty((await minhangZone.ExpectAsync(HttpStatusCode.BadRequest))!.ErrorsFor("zone"));
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class DistrictVisibilityTests(DistrictVisibilityTests.WorldFactory
         // The body names Xuhui for both (the DTO default): a district user's firm lands in their own district regardless.
         var firmA = await clientA.CreateFirmAsync(TestData.Firm("徐汇星河智能科技有限公司"));
         var nameB = "闵行星河智能科技有限公司";
-        var firmB = await clientB.CreateFirmAsync(TestData.Firm(nameB));
+        var firmB = await clientB.CreateFirmAsync(TestData.Firm(nameB).With("zone", "zizhu-hi-tech-zone"));
         Assert.Equal(CityFactory.Xuhui, firmA.Str("district"));
         Assert.Equal(CityFactory.Minhang, firmB.Str("district"));
         Assert.Equal("闵行区", firmB.Str("districtName"));

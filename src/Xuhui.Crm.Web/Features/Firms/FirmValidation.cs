@@ -8,7 +8,11 @@ namespace Xuhui.Crm.Web.Features.Firms;
 /// <summary>Validates a firm as submitted and copies it onto the entity; nothing is copied when anything is wrong.</summary>
 public static class FirmValidation
 {
-    public static Errors Validate(FirmDto r, ReferenceData reference)
+    /// <param name="district">
+    /// The district whose zones the firm may name: the firm's own in a multi-district deployment, the deployment's otherwise
+    /// (see <see cref="ZoneDistrict"/>).
+    /// </param>
+    public static Errors Validate(FirmDto r, ReferenceData reference, string district)
     {
         var errors = new Errors();
         if (string.IsNullOrWhiteSpace(r.Name))
@@ -47,6 +51,13 @@ public static class FirmValidation
         if (r.Zone is not null && !reference.IsZone(r.Zone))
         {
             errors.Add("zone", $"未知功能区 (unknown zone): {r.Zone}");
+        }
+        else if (r.Zone is not null && !reference.IsZoneOf(r.Zone, district))
+        {
+            var own = reference.ZonesOf(district).Select(z => z.NameZh).ToList();
+            errors.Add("zone", $"功能区 {r.Zone} 不在{reference.DistrictName(district)}，"
+                + (own.Count == 0 ? "该区未设功能区，请留空" : $"应为：{string.Join("、", own)}")
+                + $" (the zone is not in district {district})");
         }
 
         if (r.Industry is not null && !reference.IsIndustry(r.Industry))
@@ -111,6 +122,13 @@ public static class FirmValidation
 
         return errors;
     }
+
+    /// <summary>
+    /// Whose zones a firm may name. Several districts: the firm's district (a district user's firm is in their district
+    /// whatever the body says). One district: the deployment's, whatever the firm's district field says, so a
+    /// single-district deployment accepts exactly the zones it always did.
+    /// </summary>
+    public static string ZoneDistrict(CrmOptions options, string firmDistrict) => options.MultiDistrict ? firmDistrict : options.District;
 
     private static void NonNegative(Errors errors, string field, int? value)
     {

@@ -51,8 +51,8 @@ public static class FirmsApi
 
     public static async Task<Results<Ok<FirmDto>, RedirectHttpResult, ProblemHttpResult>> Get(long id, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
-        // A firm merged into another answers with a permanent redirect to the survivor.
-        if (await Imports.FirmMergeApi.SurvivorAsync(db, id, ct) is { } survivor)
+        // A firm merged into another answers with a permanent redirect to the survivor (if the caller's district sees it).
+        if (await Imports.FirmMergeApi.VisibleSurvivorAsync(db, id, ct) is { } survivor)
         {
             return TypedResults.Redirect($"/api/firms/{survivor}", permanent: true, preserveMethod: true);
         }
@@ -72,8 +72,8 @@ public static class FirmsApi
         IOptions<CrmOptions> options,
         CancellationToken ct)
     {
-        var errors = FirmValidation.Validate(request, reference);
         var multi = options.Value.MultiDistrict;
+        var errors = FirmValidation.Validate(request, reference, FirmValidation.ZoneDistrict(options.Value, db.District ?? request.District));
         if (multi && db.District is null && !reference.IsDistrict(request.District))
         {
             errors.Add("district", "区划代码不在上海市 16 个区之列 (not one of Shanghai's districts)");
@@ -154,7 +154,7 @@ public static class FirmsApi
                 FirmDto.From(firm, firm.CoOfficers.Select(o => o.UserId), cadence, withFinancials: true));
         }
 
-        var errors = FirmValidation.Validate(request, reference);
+        var errors = FirmValidation.Validate(request, reference, FirmValidation.ZoneDistrict(options.Value, firm.DistrictCode));
         if (options.Value.MultiDistrict && request.District != firm.DistrictCode)
         {
             errors.Add("district", $"企业所属区须经迁移办理：POST /api/firms/{id}/transfer (a district changes by transfer only)");

@@ -7,7 +7,8 @@ using Xuhui.Crm.Web.Features.Reference;
 namespace Xuhui.Crm.Web.Features.Imports;
 
 /// <summary>Turns cell text into field values: dates in the usual Chinese forms, zone and industry names into codes.</summary>
-public sealed class ImportValues(ReferenceData reference)
+/// <param name="district">The deployment's district: a zone is matched among its zones (imports run in single-district deployments only).</param>
+public sealed class ImportValues(ReferenceData reference, string district)
 {
     private static readonly string[] DateFormats =
     [
@@ -97,10 +98,10 @@ public sealed class ImportValues(ReferenceData reference)
                 error = $"应为整数，实际为「{text}」 (not a whole number)";
                 return null;
             case ImportField.Zone:
-                var zone = Match(text, reference.File.Zones.Select(z => (z.Code, z.NameZh, z.NameEn)));
+                var zone = Match(text, reference.ZonesOf(district).Select(z => (z.Code, z.NameZh, z.NameEn)));
                 if (zone is null)
                 {
-                    error = $"未知功能区「{text}」，应为：{string.Join("、", reference.File.Zones.Select(z => z.NameZh))} (unknown zone)";
+                    error = $"未知功能区「{text}」，应为：{string.Join("、", reference.ZonesOf(district).Select(z => z.NameZh))} (unknown zone)";
                 }
 
                 return zone;

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Hnte;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Domain.Visits;
+using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Features.Reference;
@@ -28,10 +30,14 @@ public static class ReferenceApi
         return api;
     }
 
-    public static Ok<ReferenceResponse> Get(ReferenceData reference) => TypedResults.Ok(new ReferenceResponse(
+    /// <summary>
+    /// Zones are the caller's district's: a district user's in a multi-district deployment, the deployment's with one
+    /// district; city-wide users get every district's, each zone naming its district.
+    /// </summary>
+    public static Ok<ReferenceResponse> Get(ReferenceData reference, CrmDbContext db, IOptions<CrmOptions> options) => TypedResults.Ok(new ReferenceResponse(
         reference.Programs.Programs,
         reference.File.Districts,
-        reference.File.Zones,
+        [.. reference.ZonesOf(ZoneScope(db, options.Value))],
         reference.File.Industries,
         reference.File.Indicators,
         HnteCheck.TechFields,
@@ -50,6 +56,9 @@ public static class ReferenceApi
             ["requestStatus"] = Values<Domain.Requests.RequestStatus>(),
             ["satisfaction"] = Values<Domain.Requests.Satisfaction>(),
         }));
+
+    /// <summary>Whose zones a user picks from: their district (several districts), the deployment's (one), or null for every district.</summary>
+    public static string? ZoneScope(CrmDbContext db, CrmOptions options) => options.MultiDistrict ? db.District : options.District;
 
     private static string[] Values<T>()
         where T : struct, Enum => Enum.GetValues<T>().Select(Json.EnumText).ToArray();

@@ -30,6 +30,13 @@ public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file)
 
     public bool IsZone(string code) => File.Zones.Any(z => z.Code == code);
 
+    /// <summary>The zones of <paramref name="district"/>; null: every district's (city-wide users).</summary>
+    public IEnumerable<NamedCode> ZonesOf(string? district) =>
+        district is null ? File.Zones : File.Zones.Where(z => z.District == district);
+
+    /// <summary>A zone lies in one district: a firm may name only a zone of its own district.</summary>
+    public bool IsZoneOf(string code, string district) => File.Zones.Any(z => z.Code == code && z.District == district);
+
     public bool IsDistrict(string code) => File.Districts.Any(d => d.Code == code);
 
     public string DistrictName(string code) => File.Districts.FirstOrDefault(d => d.Code == code)?.NameZh ?? code;
@@ -47,6 +54,17 @@ public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file)
         var file = JsonSerializer.Deserialize<ReferenceFile>(
             System.IO.File.ReadAllText(Path.Combine(reference, "reference.json")),
             JsonSerializerOptions.Web) ?? throw new InvalidDataException("seed/reference/reference.json is empty");
+        var unplaced = file.Zones.Where(z => z.District is null || !file.Districts.Any(d => d.Code == z.District)).Select(z => z.Code).ToList();
+        if (unplaced.Count > 0)
+        {
+            throw new InvalidDataException($"seed/reference/reference.json: every zone needs the code of the district it lies in ({string.Join(", ", unplaced)})");
+        }
+
+        if (file.Zones.GroupBy(z => z.Code).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidDataException($"seed/reference/reference.json: zone code {twice.Key} appears twice (a code names one zone in one district)");
+        }
+
         return new ReferenceData(programs, file);
     }
 }

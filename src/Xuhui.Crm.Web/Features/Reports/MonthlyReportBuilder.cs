@@ -154,21 +154,45 @@ public sealed class MonthlyReportBuilder(
         long Id, long CaseId, string? FromStage, string ToStage, DateOnly On, string Program, long FirmId, string FirmName,
         string? CertificateNumber, string? RdCenterType, string? TargetBoard);
 
-    private async Task<List<Move>> MovesAsync(DateOnly from, DateOnly to, CancellationToken ct) =>
-        await db.CaseTransitions.AsNoTracking()
+    /// <summary>The month's transitions; a district's are those of firms in the district on the transition's date.</summary>
+    private async Task<List<Move>> MovesAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var moves = db.CaseTransitions.AsNoTracking()
             .Where(t => t.On >= from && t.On <= to)
-            .Join(db.Cases, t => t.CaseId, c => c.Id, (t, c) => new { t, c })
-            .Where(x => !x.c.Firm!.IsArchived)
+            .Join(db.District is null ? db.Cases : db.Cases.IgnoreQueryFilters(), t => t.CaseId, c => c.Id, (t, c) => new { t, c })
+            .Where(x => !x.c.Firm!.IsArchived);
+        if (db.District is { } district)
+        {
+            moves = moves.WhereInDistrictOn(x => x.c.Firm!, x => x.t.On, district);
+        }
+
+        return await moves
             .Select(x => new Move(
                 x.t.Id, x.t.CaseId, x.t.FromStage, x.t.ToStage, x.t.On, x.c.Program, x.c.FirmId, x.c.Firm!.Name,
                 x.c.CertificateNumber, x.c.RdCenterType, x.c.TargetBoard))
             .ToListAsync(ct);
+    }
 
     /// <summary>Every case's stage on <paramref name="asOf"/> and since when, from the transition history (one row per case).</summary>
     private async Task<List<StageRow>> StagesAtAsync(DateOnly asOf, CancellationToken ct)
     {
-        // Raw SQL bypasses the district filters: the scope goes in by hand (a firm's current district, like the filters).
-        var (all, district) = (db.District is null, db.District ?? string.Empty);
+        // Raw SQL bypasses the district filters: the scope goes in by hand. Unscoped (one district, the city) every firm
+        // counts; a district counts the firms that were in it on the date (DistrictHistory), not the ones in it now, so a
+        // firm transferred since counts where it was.
+        if (db.District is not { } district)
+        {
+            return await db.Database.SqlQuery<StageRow>($"""
+                SELECT c."Id" AS "CaseId", c."Program" AS "Program", t."ToStage" AS "Stage", t."On" AS "Since"
+                FROM "Cases" AS c
+                JOIN "Firms" AS f ON f."Id" = c."FirmId"
+                JOIN "CaseTransitions" AS t ON t."Id" = (
+                    SELECT t2."Id" FROM "CaseTransitions" AS t2
+                    WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
+                    ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
+                WHERE f."IsArchived" = FALSE
+                """).ToListAsync(ct);
+        }
+
         return await db.Database.SqlQuery<StageRow>($"""
             SELECT c."Id" AS "CaseId", c."Program" AS "Program", t."ToStage" AS "Stage", t."On" AS "Since"
             FROM "Cases" AS c
@@ -177,7 +201,15 @@ public sealed class MonthlyReportBuilder(
                 SELECT t2."Id" FROM "CaseTransitions" AS t2
                 WHERE t2."CaseId" = c."Id" AND t2."On" <= {asOf}
                 ORDER BY t2."On" DESC, t2."Id" DESC LIMIT 1)
-            WHERE f."IsArchived" = FALSE AND ({all} OR f."DistrictCode" = {district})
+            WHERE f."IsArchived" = FALSE
+              AND CASE WHEN NOT EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" IS NOT NULL)
+                       THEN f."DistrictCode" = {district}
+                       ELSE COALESCE(
+                            (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= {asOf}
+                             ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
+                            CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= {asOf}) THEN NULL
+                                 ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
+                            f."DistrictCode") = {district} END
             """).ToListAsync(ct);
     }
 
@@ -200,20 +232,45 @@ public sealed class MonthlyReportBuilder(
     /// <summary>Stays that ended in the month: days from entering the stage to leaving it; median per programme and stage.</summary>
     private async Task<List<StageDuration>> TimeInStageAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var (all, district) = (db.District is null, db.District ?? string.Empty);
-        var rows = await db.Database.SqlQuery<StayRow>($"""
-            SELECT x."Program" AS "Program", x."FromStage" AS "Stage", x."LeftOn" AS "LeftOn", x."EnteredOn" AS "EnteredOn"
-            FROM (
-                SELECT c."Program" AS "Program", t."FromStage" AS "FromStage", t."On" AS "LeftOn",
-                       LAG(t."On") OVER (PARTITION BY t."CaseId" ORDER BY t."On", t."Id") AS "EnteredOn"
-                FROM "CaseTransitions" AS t
-                JOIN "Cases" AS c ON c."Id" = t."CaseId"
-                JOIN "Firms" AS f ON f."Id" = c."FirmId"
-                WHERE f."IsArchived" = FALSE AND ({all} OR f."DistrictCode" = {district}) AND t."On" <= {to}
-                  AND t."CaseId" IN (SELECT m."CaseId" FROM "CaseTransitions" AS m WHERE m."On" >= {from} AND m."On" <= {to})
-            ) AS x
-            WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."EnteredOn" IS NOT NULL
-            """).ToListAsync(ct);
+        // Unscoped: every firm. A district's stays are those of firms in it on the day the stay ended (DistrictHistory, as
+        // in the stage counts).
+        var rows = db.District is not { } district
+            ? await db.Database.SqlQuery<StayRow>($"""
+                SELECT x."Program" AS "Program", x."FromStage" AS "Stage", x."LeftOn" AS "LeftOn", x."EnteredOn" AS "EnteredOn"
+                FROM (
+                    SELECT c."Program" AS "Program", t."FromStage" AS "FromStage", t."On" AS "LeftOn",
+                           LAG(t."On") OVER (PARTITION BY t."CaseId" ORDER BY t."On", t."Id") AS "EnteredOn"
+                    FROM "CaseTransitions" AS t
+                    JOIN "Cases" AS c ON c."Id" = t."CaseId"
+                    JOIN "Firms" AS f ON f."Id" = c."FirmId"
+                    WHERE f."IsArchived" = FALSE AND t."On" <= {to}
+                      AND t."CaseId" IN (SELECT m."CaseId" FROM "CaseTransitions" AS m WHERE m."On" >= {from} AND m."On" <= {to})
+                ) AS x
+                WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."EnteredOn" IS NOT NULL
+                """).ToListAsync(ct)
+            : await db.Database.SqlQuery<StayRow>($"""
+                SELECT x."Program" AS "Program", x."FromStage" AS "Stage", x."LeftOn" AS "LeftOn", x."EnteredOn" AS "EnteredOn"
+                FROM (
+                    SELECT c."Program" AS "Program", t."FromStage" AS "FromStage", t."On" AS "LeftOn", c."FirmId" AS "FirmId",
+                           LAG(t."On") OVER (PARTITION BY t."CaseId" ORDER BY t."On", t."Id") AS "EnteredOn"
+                    FROM "CaseTransitions" AS t
+                    JOIN "Cases" AS c ON c."Id" = t."CaseId"
+                    JOIN "Firms" AS f ON f."Id" = c."FirmId"
+                    WHERE f."IsArchived" = FALSE AND t."On" <= {to}
+                      AND (f."DistrictCode" = {district} OR EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" = {district}))
+                      AND t."CaseId" IN (SELECT m."CaseId" FROM "CaseTransitions" AS m WHERE m."On" >= {from} AND m."On" <= {to})
+                ) AS x
+                JOIN "Firms" AS f ON f."Id" = x."FirmId"
+                WHERE x."LeftOn" >= {from} AND x."FromStage" IS NOT NULL AND x."EnteredOn" IS NOT NULL
+                  AND CASE WHEN NOT EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" IS NOT NULL)
+                           THEN f."DistrictCode" = {district}
+                           ELSE COALESCE(
+                                (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."LeftOn"
+                                 ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
+                                CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."LeftOn") THEN NULL
+                                     ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
+                                f."DistrictCode") = {district} END
+                """).ToListAsync(ct);
         return rows.GroupBy(r => (r.Program, r.Stage))
             .Select(g => new StageDuration(
                 g.Key.Program, Programs.Find(g.Key.Program)?.NameZh ?? g.Key.Program, g.Key.Stage,
@@ -227,6 +284,17 @@ public sealed class MonthlyReportBuilder(
     private async Task<VisitSection> VisitsAsync(CrmDbContext context, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var done = context.Visits.AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to);
+        IQueryable<Domain.Firms.Firm> firms = context.Firms;
+        if (context.District is { } district)
+        {
+            // A district's visits are those to firms in it on the visit's day (DistrictHistory), not to the firms in it now.
+            firms = context.Firms.IgnoreQueryFilters();
+            done = context.Visits.IgnoreQueryFilters().AsNoTracking().Where(v => v.Status == VisitStatus.Done && v.On >= from && v.On <= to)
+                .Join(firms, v => v.FirmId, f => f.Id, (v, f) => new { v, f })
+                .WhereInDistrictOn(x => x.f, x => x.v.On, district)
+                .Select(x => x.v);
+        }
+
         var byOfficer = await (
                 from v in done
                 join o in context.VisitOfficers on v.Id equals o.VisitId
@@ -237,7 +305,7 @@ public sealed class MonthlyReportBuilder(
         // Visits per firm first, then one firm lookup per visited firm rather than per visit (about half the work).
         var byZone = await (
                 from x in done.GroupBy(v => v.FirmId).Select(g => new { FirmId = g.Key, Visits = g.Count() })
-                join f in context.Firms on x.FirmId equals f.Id
+                join f in firms on x.FirmId equals f.Id
                 group x.Visits by f.Zone into g
                 select new { Zone = g.Key, Visits = g.Sum(), Firms = g.Count() })
             .ToListAsync(ct);
@@ -259,7 +327,7 @@ public sealed class MonthlyReportBuilder(
         // Three index ranges instead of a scan of every task due in the past: completed in the month (on time or late),
         // open and due by the cut-off, and done after the cut-off but due by it (overdue then, completed since). An open
         // task has no completion date and a done one always has (TasksApi); cancelled ones are left out.
-        var counts = await db.Database.SqlQuery<FollowUpRow>($"""
+        var counts = db.District is { } district ? await DistrictFollowUpsAsync(district, from, to, overdueAsOf, ct) : await db.Database.SqlQuery<FollowUpRow>($"""
             SELECT x."AssigneeId" AS "UserId",
                    SUM(CASE WHEN x."Kind" = 1 THEN 1 ELSE 0 END) AS "OnTime",
                    SUM(CASE WHEN x."Kind" = 2 THEN 1 ELSE 0 END) AS "Late",
@@ -287,6 +355,36 @@ public sealed class MonthlyReportBuilder(
             .OrderByDescending(r => r.StillOverdue).ThenBy(r => r.UserId).ToList();
         return new FollowUpSection(overdueAsOf, rows.Sum(r => r.CompletedOnTime), rows.Sum(r => r.CompletedLate), rows.Sum(r => r.StillOverdue), rows);
     }
+
+    /// <summary>
+    /// The follow-up counts of one district: tasks of firms that were in it on the day that counts (completion, or the
+    /// overdue cut-off; DistrictHistory). Raw SQL bypasses the district filters, so the scope goes in here.
+    /// </summary>
+    private async Task<List<FollowUpRow>> DistrictFollowUpsAsync(string district, DateOnly from, DateOnly to, DateOnly overdueAsOf, CancellationToken ct) =>
+        await db.Database.SqlQuery<FollowUpRow>($"""
+            SELECT x."AssigneeId" AS "UserId",
+                   SUM(CASE WHEN x."Kind" = 1 THEN 1 ELSE 0 END) AS "OnTime",
+                   SUM(CASE WHEN x."Kind" = 2 THEN 1 ELSE 0 END) AS "Late",
+                   SUM(CASE WHEN x."Kind" = 3 THEN 1 ELSE 0 END) AS "Overdue"
+            FROM (
+                SELECT t."AssigneeId", t."FirmId", t."CompletedOn" AS "On", CASE WHEN t."CompletedOn" <= t."DueOn" THEN 1 ELSE 2 END AS "Kind"
+                FROM "Tasks" AS t WHERE t."Status" = 'Done' AND t."CompletedOn" >= {from} AND t."CompletedOn" <= {to}
+                UNION ALL
+                SELECT t."AssigneeId", t."FirmId", {overdueAsOf}, 3 FROM "Tasks" AS t WHERE t."Status" = 'Open' AND t."DueOn" <= {overdueAsOf}
+                UNION ALL
+                SELECT t."AssigneeId", t."FirmId", {overdueAsOf}, 3 FROM "Tasks" AS t WHERE t."Status" = 'Done' AND t."CompletedOn" > {overdueAsOf} AND t."DueOn" <= {overdueAsOf}
+            ) AS x
+            JOIN "Firms" AS f ON f."Id" = x."FirmId"
+            WHERE CASE WHEN NOT EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."DistrictCode" IS NOT NULL)
+                       THEN f."DistrictCode" = {district}
+                       ELSE COALESCE(
+                            (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."On"
+                             ORDER BY h."EffectiveOn" DESC, h."Id" DESC LIMIT 1),
+                            CASE WHEN EXISTS (SELECT 1 FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" AND h."EffectiveOn" <= x."On") THEN NULL
+                                 ELSE (SELECT h."DistrictCode" FROM "FirmStatusChanges" AS h WHERE h."FirmId" = f."Id" ORDER BY h."EffectiveOn", h."Id" LIMIT 1) END,
+                            f."DistrictCode") = {district} END
+            GROUP BY x."AssigneeId"
+            """).ToListAsync(ct);
 
     private static async Task<Dictionary<long, string>> NamesAsync(CrmDbContext context, IEnumerable<long> ids, CancellationToken ct)
     {

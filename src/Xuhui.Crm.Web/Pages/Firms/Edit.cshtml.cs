@@ -29,6 +29,9 @@ public sealed class EditModel(CrmDbContext db, ReferenceData reference, TimeProv
     public bool Conflicted { get; private set; }
     public ReferenceData Reference => reference;
 
+    /// <summary>The zones of the firm's district (the deployment's, with one district).</summary>
+    public IEnumerable<NamedCode> Zones { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is not { } firm)
@@ -93,6 +96,7 @@ public sealed class EditModel(CrmDbContext db, ReferenceData reference, TimeProv
     {
         var firm = ApiOutcome.From<FirmDto>(await FirmsApi.Get(id, db, options, ct)).Value;
         FirmName = firm?.Name ?? string.Empty;
+        Zones = firm is null ? [] : reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, firm.District));
         return firm;
     }
 }

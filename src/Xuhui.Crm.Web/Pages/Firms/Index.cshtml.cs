@@ -1,16 +1,18 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Users;
+using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Pages.Firms;
 
 /// <summary>The firm list: the API's FirmSearch (same filters, same indexes) rendered as a page.</summary>
-public sealed class IndexModel(FirmSearch search, CrmDbContext db, ReferenceData reference) : PageModel
+public sealed class IndexModel(FirmSearch search, CrmDbContext db, ReferenceData reference, IOptions<CrmOptions> options) : PageModel
 {
     public const int PageSize = 25;
 
@@ -29,6 +31,13 @@ public sealed class IndexModel(FirmSearch search, CrmDbContext db, ReferenceData
     public Dictionary<long, string> Officers { get; private set; } = [];
     public List<OfficerDto> Colleagues { get; private set; } = [];
     public ReferenceData Reference => reference;
+
+    /// <summary>The zone filter's choices: the user's district's zones; a city-wide user's, every district's.</summary>
+    public IEnumerable<NamedCode> Zones => reference.ZonesOf(ReferenceApi.ZoneScope(db, options.Value));
+
+    /// <summary>Zones of several districts are told apart by their district's name.</summary>
+    public string? ZoneDistrictName(NamedCode zone) =>
+        options.Value.MultiDistrict && db.District is null && zone.District is { } d ? reference.DistrictName(d) : null;
     public ProgramCatalog Programs => reference.Programs;
     public List<string> Errors { get; private set; } = [];
 

@@ -42,6 +42,9 @@ public sealed class NewModel(CrmDbContext db, ReferenceData reference, TimeProvi
     [BindProperty] public NewFirm Form { get; set; } = new();
 
     public ReferenceData Reference => reference;
+
+    /// <summary>The zones the new firm may lie in: those of the district it will be registered in.</summary>
+    public IEnumerable<NamedCode> Zones => reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, db.District ?? new FirmDto().District));
     public List<OfficerDto> Officers { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
