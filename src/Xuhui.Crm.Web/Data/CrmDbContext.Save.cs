@@ -36,6 +36,12 @@ public sealed partial class CrmDbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // Background batch writers (the gram backlog) let a save in between their batches (SQLite has one writer).
+        using var saving = WriteGate.Enter();
+        if (Database.CurrentTransaction is null)
+        {
+            await WriteGate.WaitForBatchAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
         var now = Clock.GetUtcNow().UtcDateTime;
         ChangeTracker.DetectChanges();
 
