@@ -23,10 +23,10 @@ public static class SearchGramBacklog
     public const int MinBatch = 25, MaxBatch = 5000;
 
     /// <summary>How long a batch aims to hold its transaction: an officer's save waits at most about this long.</summary>
-    public static readonly TimeSpan TargetBatchTime = TimeSpan.FromMilliseconds(150);
+    public static readonly TimeSpan TargetBatchTime = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The drain connection's page cache while it runs (KiB): each batch touches thousands of index pages.</summary>
-    private const int DrainCacheKib = 65536;
+    private const int DrainCacheKib = 32768;
 
     /// <summary>The longest a batch held its transaction during the most recent drain (for the benchmark note).</summary>
     public static TimeSpan LastLongestBatch { get; private set; }

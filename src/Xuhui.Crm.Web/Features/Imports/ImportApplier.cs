@@ -58,7 +58,7 @@ internal sealed class ImportApplier : IDisposable
 
     /// <summary>The page cache of the import's connection while it applies (KiB): the write transaction dirties tens of MB of
     /// index pages, and a cache smaller than that spills them to the WAL in the middle of the transaction.</summary>
-    private const int ApplyCacheKib = 65536;
+    private const int ApplyCacheKib = 32768;
 
     public static async Task ApplyAsync(CrmDbContext db, StagedImport staged, long userId, Action<ImportApplier>? last, ImportPhases phases, CancellationToken ct)
     {
