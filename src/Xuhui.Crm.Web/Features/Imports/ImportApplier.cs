@@ -139,6 +139,12 @@ internal sealed class ImportApplier : IDisposable
     {
         _transaction?.Dispose();
         _transaction = null;
+        // SQLite: the writers' prepared statements go before the tables they insert into.
+        foreach (var writer in _writers.Values.Concat(_updates.Values.Select(g => g.Rows)))
+        {
+            writer.Dispose();
+        }
+
         foreach (var table in Staged.Select(Table).Select(t => "imp_" + t).Concat(_updates.Values.Select(g => g.Table)))
         {
             Execute($"DROP TABLE IF EXISTS \"{table}\"");
