@@ -42,6 +42,7 @@ public sealed partial class CrmDbContext
         {
             await WriteGate.WaitForBatchAsync(TimeSpan.FromSeconds(2), cancellationToken);
         }
+
         var now = Clock.GetUtcNow().UtcDateTime;
         ChangeTracker.DetectChanges();
 
