@@ -36,6 +36,13 @@ public sealed partial class CrmDbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // Background batch writers (the gram backlog) let a save in between their batches (SQLite has one writer).
+        using var saving = WriteGate.Enter();
+        if (Database.CurrentTransaction is null)
+        {
+            await WriteGate.WaitForBatchAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+
         ChangeTracker.DetectChanges();
         // A user or token written (login, logout, deactivation, role or password change): the cached token lookups of
         // this process are dropped once the save is over, whether it committed or not.

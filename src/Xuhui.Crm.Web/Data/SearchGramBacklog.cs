@@ -1,19 +1,32 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
 
 namespace Xuhui.Crm.Web.Data;
 
 /// <summary>
-/// Writes the search grams of the firms in <see cref="FirmSearchBacklog"/>, a few hundred firms per short transaction:
+/// Writes the search grams of the firms in <see cref="FirmSearchBacklog"/>, a batch of firms per short transaction:
 /// each batch deletes the firms' old grams, writes new ones from their current search text (none for archived firms)
 /// and takes them off the backlog, all at once, so a crash or a second drainer at any point leaves nothing half done.
+/// The batch is sized from the previous one's pace so each transaction holds SQLite's write lock for about
+/// <see cref="TargetBatchTime"/>; on SQLite the grams go through one prepared single-row INSERT, bound by position.
 /// </summary>
 public static class SearchGramBacklog
 {
-    /// <summary>Firms per transaction: ~60 grams each, so a batch holds SQLite's write lock for tens of milliseconds.</summary>
+    /// <summary>Firms in the first batch (~45-60 grams each), before the pace is known.</summary>
     public const int BatchSize = 250;
+
+    /// <summary>Bounds of the adaptive batch.</summary>
+    public const int MinBatch = 25, MaxBatch = 5000;
+
+    /// <summary>How long a batch aims to hold its transaction: an officer's save waits at most about this long.</summary>
+    public static readonly TimeSpan TargetBatchTime = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The drain connection's page cache while it runs (KiB): each batch touches thousands of index pages.</summary>
+    private const int DrainCacheKib = 32768;
 
     /// <summary>The longest a batch held its transaction during the most recent drain (for the benchmark note).</summary>
     public static TimeSpan LastLongestBatch { get; private set; }
@@ -21,66 +34,152 @@ public static class SearchGramBacklog
     /// <summary>How long the most recent drain took in all (for the benchmark note).</summary>
     public static TimeSpan LastDrainTime { get; private set; }
 
+    /// <summary>Where the most recent drain spent its time (for the benchmark note).</summary>
+    public static string LastDrainStats { get; private set; } = string.Empty;
+
     /// <summary>Drains the backlog; returns how many firms were indexed.</summary>
     public static async Task<int> DrainAsync(CrmDbContext db, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var sqlite = connection as SqliteConnection;
+        long? synchronous = null;
         try
         {
-            var connection = db.Database.GetDbConnection();
-            var postgres = !db.Database.IsSqlite();
-            using var writer = new RowWriter(db.Model.FindEntityType(typeof(FirmSearchGram))!, connection);
+            if (sqlite is not null)
+            {
+                // A batch lost to a power cut before its WAL frames reach the disk is still on the backlog (the whole
+                // transaction goes, or none of it): the batches need not wait for an fsync each, the WAL stays consistent.
+                synchronous = Convert.ToInt64(await ScalarAsync(connection, "PRAGMA synchronous", ct), CultureInfo.InvariantCulture);
+                await ExecuteAsync(connection, null, $"PRAGMA cache_size = -{DrainCacheKib}; PRAGMA synchronous = NORMAL", ct);
+            }
+
+            using var writer = sqlite is null ? new RowWriter(db.Model.FindEntityType(typeof(FirmSearchGram))!, connection) : null;
+            using var insert = sqlite is null ? null : new GramInsert(sqlite);
+            var grams = new List<(string Gram, string Name, long FirmId)>();
             var done = 0;
+            var batchSize = BatchSize;
             var longest = TimeSpan.Zero;
             var total = Stopwatch.StartNew();
+            var batches = 0;
+            long rows = 0;
+            Stopwatch read = new(), delete = new(), build = new(), write = new(), commit = new(), yielded = new(), locked = new();
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
+                if (sqlite is not null)
+                {
+                    // An officer's save in progress goes first (PostgreSQL locks rows, not the file); a stream of saves
+                    // cannot stall the drain for longer than the limit.
+                    yielded.Start();
+                    await WriteGate.YieldToSavesAsync(TimeSpan.FromMilliseconds(250), ct);
+                    yielded.Stop();
+                }
+
+                // SQLite: saves arriving during the batch wait for its commit in process instead of polling the lock.
+                using var gate = sqlite is null ? default : await WriteGate.BatchAsync(ct);
                 var watch = Stopwatch.StartNew();
+                locked.Start();
+                read.Start();
                 // SQLite: BEGIN IMMEDIATE, so the batch reads what it then writes under the write lock.
                 await using var tx = await connection.BeginTransactionAsync(ct);
-                writer.Transaction = tx;
-                var ids = await ReadAsync(connection, tx, $"SELECT \"FirmId\" FROM \"FirmSearchBacklog\" ORDER BY \"FirmId\" LIMIT {BatchSize}",
+                var ids = await ReadAsync(connection, tx, $"SELECT \"FirmId\" FROM \"FirmSearchBacklog\" ORDER BY \"FirmId\" LIMIT {batchSize}",
                     r => r.GetInt64(0), ct);
                 if (ids.Count == 0)
                 {
                     await tx.CommitAsync(ct);
+                    read.Stop();
+                    locked.Stop();
                     break;
                 }
 
                 var list = string.Join(", ", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
                 // PostgreSQL: lock the firms so a concurrent save of one of them cannot interleave its own gram rewrite.
                 var firms = await ReadAsync(connection, tx,
-                    $"SELECT \"Id\", \"SearchText\", \"IsArchived\", \"Name\" FROM \"Firms\" WHERE \"Id\" IN ({list}){(postgres ? " ORDER BY \"Id\" FOR UPDATE" : string.Empty)}",
+                    $"SELECT \"Id\", \"SearchText\", \"IsArchived\", \"Name\" FROM \"Firms\" WHERE \"Id\" IN ({list}){(sqlite is null ? " ORDER BY \"Id\" FOR UPDATE" : string.Empty)}",
                     r => (Id: r.GetInt64(0), Text: r.GetString(1), Archived: r.GetBoolean(2), Name: r.GetString(3)), ct);
+                read.Stop();
+                delete.Start();
                 await ExecuteAsync(connection, tx, $"DELETE FROM \"FirmSearchGrams\" WHERE \"FirmId\" IN ({list})", ct);
-                // Sorted by the key: the inserts walk the (Gram, Name, FirmId) key in order instead of at random.
-                foreach (var gram in firms.Where(f => !f.Archived).SelectMany(f => FirmSearchGram.For(f.Id, f.Name, f.Text))
-                    .OrderBy(g => g.Gram, StringComparer.Ordinal).ThenBy(g => g.Name, StringComparer.Ordinal).ThenBy(g => g.FirmId))
+                delete.Stop();
+
+                build.Start();
+                grams.Clear();
+                foreach (var firm in firms)
                 {
-                    writer.Add(gram);
+                    if (!firm.Archived)
+                    {
+                        foreach (var gram in FirmSearchGram.For(firm.Id, firm.Name, firm.Text))
+                        {
+                            grams.Add((gram.Gram, gram.Name, gram.FirmId));
+                        }
+                    }
                 }
 
-                writer.Flush();
+                // Sorted by the key: the inserts walk the (Gram, Name, FirmId) key in order instead of at random.
+                grams.Sort(static (a, b) =>
+                {
+                    var c = string.CompareOrdinal(a.Gram, b.Gram);
+                    if (c == 0)
+                    {
+                        c = string.CompareOrdinal(a.Name, b.Name);
+                    }
+
+                    return c != 0 ? c : a.FirmId.CompareTo(b.FirmId);
+                });
+                build.Stop();
+
+                write.Start();
+                if (insert is not null)
+                {
+                    foreach (var (gram, name, firmId) in grams)
+                    {
+                        insert.Add(gram, name, firmId);
+                    }
+                }
+                else
+                {
+                    writer!.Transaction = tx;
+                    foreach (var (gram, name, firmId) in grams)
+                    {
+                        writer.Add(new FirmSearchGram { Gram = gram, Name = name, FirmId = firmId });
+                    }
+
+                    writer.Flush();
+                }
+
+                rows += grams.Count;
                 await ExecuteAsync(connection, tx, $"DELETE FROM \"FirmSearchBacklog\" WHERE \"FirmId\" IN ({list})", ct);
+                write.Stop();
+                commit.Start();
                 await tx.CommitAsync(ct);
                 SearchIndexGeneration.Changed();
+                commit.Stop();
+                locked.Stop();
+                batches++;
                 done += ids.Count;
-                longest = watch.Elapsed > longest ? watch.Elapsed : longest;
-                if (!postgres)
-                {
-                    // An officer's save waiting for SQLite's write lock goes next (PostgreSQL locks rows, not the file):
-                    // long enough for its next 150 ms retry, short enough that a stream of saves cannot stall the drain.
-                    await WriteGate.YieldToSavesAsync(TimeSpan.FromMilliseconds(250), ct);
-                }
+                var elapsed = watch.Elapsed;
+                longest = elapsed > longest ? elapsed : longest;
+                // The next batch from this one's pace, at most doubling or halving at a time.
+                var paced = (int)(ids.Count * TargetBatchTime.TotalMilliseconds / Math.Max(1, elapsed.TotalMilliseconds));
+                batchSize = Math.Clamp(paced, Math.Max(MinBatch, batchSize / 2), Math.Min(MaxBatch, batchSize * 2));
             }
 
             LastLongestBatch = longest;
             LastDrainTime = total.Elapsed;
+            LastDrainStats = $"{done} firms, {rows} grams in {batches} batches (last {batchSize} firms), {total.Elapsed.TotalSeconds:F1} s: in transactions {locked.Elapsed.TotalSeconds:F1} s " +
+                $"(read {read.Elapsed.TotalSeconds:F1}, deletes {delete.Elapsed.TotalSeconds:F1}, building and sorting {build.Elapsed.TotalSeconds:F1}, inserts {write.Elapsed.TotalSeconds:F1}, commit {commit.Elapsed.TotalSeconds:F1}), " +
+                $"yielded to saves {yielded.Elapsed.TotalSeconds:F1} s, longest batch {longest.TotalMilliseconds:F0} ms";
             return done;
         }
         finally
         {
+            if (sqlite is not null)
+            {
+                // The connection goes back to the pool with the service's own cache size (SqlitePragmas).
+                await ExecuteAsync(connection, null, SqlitePragmas.Pragmas + (synchronous is { } level ? $" PRAGMA synchronous = {level};" : string.Empty), CancellationToken.None);
+            }
+
             await db.Database.CloseConnectionAsync();
         }
     }
@@ -100,12 +199,52 @@ public static class SearchGramBacklog
         return rows;
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction tx, string sql, CancellationToken ct)
+    private static async Task<object?> ScalarAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(ct);
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// SQLite's fastest insert: one statement prepared once, its three values bound by position, stepped and reset per
+    /// row. It runs in whatever transaction the connection has open (the batch's). Text and integer are bound exactly as
+    /// Microsoft.Data.Sqlite would bind the same string and long.
+    /// </summary>
+    private sealed class GramInsert : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+
+        public GramInsert(SqliteConnection connection)
+        {
+            _db = connection.Handle!;
+            var rc = raw.sqlite3_prepare_v2(_db, "INSERT INTO \"FirmSearchGrams\" (\"Gram\", \"Name\", \"FirmId\") VALUES (?1, ?2, ?3)", out _statement);
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        public void Add(string gram, string name, long firmId)
+        {
+            raw.sqlite3_bind_text(_statement, 1, gram);
+            raw.sqlite3_bind_text(_statement, 2, name);
+            raw.sqlite3_bind_int64(_statement, 3, firmId);
+            var rc = raw.sqlite3_step(_statement);
+            raw.sqlite3_reset(_statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 }
 

@@ -36,15 +36,20 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         Assert.Equal(Rows, (await dry.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
         output.WriteLine($"dry run (create): {dryTime.TotalSeconds:F1} s wall, {dryCpu.TotalSeconds:F1} s CPU; {Phases()}");
 
-        var latencies = new List<double>();
+        var saves = new List<(long At, double Ms)>();
         using var stop = new CancellationTokenSource();
-        var saver = Task.Run(() => SaveLoopAsync(officer, probe.Id(), latencies, stop.Token));
+        var saver = Task.Run(() => SaveLoopAsync(officer, probe.Id(), saves, stop.Token));
         var (commit, commitTime, commitCpu) = await TimeAsync(() => admin.UploadAsync(xlsx, "bench.xlsx"));
         await stop.CancelAsync();
         await saver;
         Assert.Equal(Rows, (await commit.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
         output.WriteLine($"commit (50,000 creates): {commitTime.TotalSeconds:F1} s wall, {commitCpu.TotalSeconds:F1} s CPU, {Rows / commitTime.TotalSeconds:F0} rows/s; {Phases()}; " +
             $"firm transaction {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F2} s, grams {Xuhui.Crm.Web.Data.SearchGramBacklog.LastDrainTime.TotalSeconds:F1} s (longest batch {Xuhui.Crm.Web.Data.SearchGramBacklog.LastLongestBatch.TotalSeconds:F2} s)");
+        output.WriteLine($"commit phases: {Xuhui.Crm.Web.Features.Imports.ImportPhases.Last}");
+        output.WriteLine($"gram drain: {Xuhui.Crm.Web.Data.SearchGramBacklog.LastDrainStats}");
+        output.WriteLine($"staged rows: {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastWriterStats}");
+        SlowSaves(saves, Xuhui.Crm.Web.Features.Imports.ImportPhases.Last);
+        var latencies = saves.Select(s => s.Ms).ToList();
         latencies.Sort();
         output.WriteLine($"officer saves during the commit: {latencies.Count}, median {Pct(latencies, 0.5):F0} ms, p95 {Pct(latencies, 0.95):F0} ms, p99 {Pct(latencies, 0.99):F0} ms, max {latencies.LastOrDefault():F0} ms");
 
@@ -90,7 +95,7 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         return ms.ToArray();
     }
 
-    private static async Task SaveLoopAsync(HttpClient officer, long firmId, List<double> latencies, CancellationToken ct)
+    private static async Task SaveLoopAsync(HttpClient officer, long firmId, List<(long At, double Ms)> latencies, CancellationToken ct)
     {
         var n = 0;
         while (!ct.IsCancellationRequested)
@@ -98,13 +103,14 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
             var firm = await officer.GetJsonAsync($"/api/firms/{firmId}");
             var body = firm.Editable();
             body["address"] = $"探针路{++n}号";
+            var at = Stopwatch.GetTimestamp();
             var watch = Stopwatch.StartNew();
             using var response = await officer.PutAsJsonAsync($"/api/firms/{firmId}", body, CancellationToken.None);
             watch.Stop();
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             lock (latencies)
             {
-                latencies.Add(watch.Elapsed.TotalMilliseconds);
+                latencies.Add((at, watch.Elapsed.TotalMilliseconds));
             }
 
             try
@@ -115,6 +121,23 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Each officer save over 300 ms, placed on the import's timeline: which phase it waited behind.</summary>
+    private void SlowSaves(List<(long At, double Ms)> saves, Xuhui.Crm.Web.Features.Imports.ImportPhases? phases)
+    {
+        if (phases is null)
+        {
+            return;
+        }
+
+        foreach (var (at, ms) in saves.Where(s => s.Ms > 300).OrderByDescending(s => s.Ms).Take(10))
+        {
+            var start = TimeSpan.FromTicks((long)((at - phases.StartedAt) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            var end = start + TimeSpan.FromMilliseconds(ms);
+            var during = phases.Phases.Where(p => p.Start < end && p.Start + p.Length > start).Select(p => p.Name);
+            output.WriteLine($"  slow save: {ms:F0} ms from {start.TotalSeconds:F2} s into the import, during {string.Join(" / ", during)}");
         }
     }
 

@@ -4,18 +4,29 @@ using Xuhui.Crm.Web.Features.Reference;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
-public sealed record ImportRequest(string FileName, bool DryRun, bool SkipErrors, IReadOnlyDictionary<string, string> Mapping);
+public sealed record ImportRequest(string FileName, bool DryRun, bool SkipErrors, IReadOnlyDictionary<string, string> Mapping, ImportPhases? Phases = null);
+
+/// <summary>
+/// A test seam: when registered, runs after a commit's rows are staged and before they are applied (e.g. an officer
+/// saving one of the firms in between). Not registered in the service.
+/// </summary>
+public sealed class ImportStagedHook
+{
+    public Func<CancellationToken, Task>? Run { get; set; }
+}
 
 /// <summary>
 /// One import: spool the upload, parse and stage it (reads only, progress written to the history row), then, for a
 /// commit, apply everything in one transaction together with the history row's final counts.
 /// </summary>
-public sealed class ImportService(CrmDbContext db, ReferenceData reference, TimeProvider clock, ILogger<ImportService> logger)
+public sealed class ImportService(CrmDbContext db, ReferenceData reference, TimeProvider clock, ILogger<ImportService> logger, ImportStagedHook? stagedHook = null)
 {
     private const int ProgressEvery = 5000;
 
     public async Task<ImportReport> RunAsync(Stream content, ImportRequest request, long userId, CancellationToken ct)
     {
+        var phases = request.Phases ?? new ImportPhases();
+        ImportPhases.Last = phases;
         var run = new ImportRun
         {
             UserId = userId,
@@ -28,11 +39,13 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
         db.ImportRuns.Add(run);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+        phases.Mark("history row");
 
         StagedImport? staged = null;
         try
         {
             using var file = await SpreadsheetFile.SpoolAsync(content, request.FileName, ct);
+            phases.Mark("spool");
             await SetAsync(run.Id, r => r.SetProperty(x => x.Format, file.Format).SetProperty(x => x.Encoding, file.EncodingName), ct);
             run.Format = file.Format;
             run.Encoding = file.EncodingName;
@@ -47,6 +60,7 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
                 }
             }, ct);
             db.ChangeTracker.Clear();
+            phases.Mark("staging");
 
             var refused = !request.DryRun && staged.ErrorRows > 0 && !request.SkipErrors;
             var status = request.DryRun ? ImportStatus.Previewed : refused ? ImportStatus.Refused : ImportStatus.Committed;
@@ -56,21 +70,31 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
             Fill(run, staged, status, message);
             if (status == ImportStatus.Committed)
             {
+                if (stagedHook?.Run is { } hook)
+                {
+                    await hook(ct);
+                }
+
                 await ImportApplier.ApplyAsync(db, staged, userId, applier => applier.Execute(
                     "UPDATE \"ImportRuns\" SET \"Status\" = @s, \"RowsRead\" = @r, \"Created\" = @c, \"Updated\" = @u, \"Unchanged\" = @n, \"ErrorRows\" = @e, \"Duplicates\" = @d, \"CompletedAt\" = @at WHERE \"Id\" = @id",
                     ("@s", nameof(ImportStatus.Committed)), ("@r", run.RowsRead), ("@c", run.Created), ("@u", run.Updated), ("@n", run.Unchanged),
-                    ("@e", run.ErrorRows), ("@d", run.Duplicates), ("@at", run.CompletedAt), ("@id", run.Id)), ct);
+                    ("@e", run.ErrorRows), ("@d", run.Duplicates), ("@at", run.CompletedAt), ("@id", run.Id)), phases, ct);
                 // The firms are in; the import is reported done once they are searchable too. Not cancelled with the
                 // request: what is committed should be indexed now, not at the next start.
                 await SearchGramBacklog.DrainAsync(db, CancellationToken.None);
+                phases.Mark("grams");
             }
             else
             {
                 await SaveRunAsync(run, ct);
+                phases.Mark("history row");
             }
 
             await SaveIssuesAsync(run.Id, staged, ct);
-            return Report(run, staged);
+            phases.Mark("issues");
+            var report = Report(run, staged);
+            phases.Mark("report");
+            return report;
         }
         catch (Exception ex) when (ex is ImportRejectedException or ImportConflictException or OperationCanceledException or DbUpdateException or System.Data.Common.DbException)
         {

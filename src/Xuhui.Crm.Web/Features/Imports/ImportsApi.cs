@@ -52,7 +52,9 @@ public static class ImportsApi
             return Problems.Field("file", "请以 multipart/form-data 上传文件 (upload the file as multipart/form-data)");
         }
 
+        var phases = new ImportPhases();
         var form = await http.ReadFormAsync(ct);
+        phases.Mark("upload");
         var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
         if (file is null || file.Length == 0)
         {
@@ -104,7 +106,7 @@ public static class ImportsApi
         try
         {
             await using var stream = file.OpenReadStream();
-            var report = await imports.RunAsync(stream, new ImportRequest(Path.GetFileName(file.FileName), dryRun ?? false, skipErrors ?? false, mapping), user.UserId(), ct);
+            var report = await imports.RunAsync(stream, new ImportRequest(Path.GetFileName(file.FileName), dryRun ?? false, skipErrors ?? false, mapping, phases), user.UserId(), ct);
             return report.Status == ImportRunDto.Json(ImportStatus.Refused) ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report);
         }
         catch (ImportRejectedException e)
