@@ -66,12 +66,12 @@ public sealed partial class CrmDbContext
         {
             if (signInChange)
             {
-                Features.Auth.TokenCache.Invalidate();
+                SignInChanged?.Invoke();
             }
 
             if (firmChange)
             {
-                SearchIndexGeneration.Changed();
+                SearchIndexChanged?.Invoke();
             }
         }
     }

@@ -19,14 +19,22 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options)
 {
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    /// <summary>Called after a save wrote users or access tokens (the host's bearer-token cache is emptied).</summary>
+    public Action? SignInChanged { get; set; }
+
+    /// <summary>Called after firm search grams were (or may have been) written (the host's search-count cache is emptied).</summary>
+    public Action? SearchIndexChanged { get; set; }
+
     /// <summary>
     /// Readies a pooled instance for a new request scope: the per-request state a previous lease may have set (the actor,
     /// the district scope, pending extra audit rows) is cleared and the clock and home district come from the scope's
     /// services. EF resets its own state (change tracker, connection, transaction) when the instance goes back to the pool.
     /// </summary>
-    internal CrmDbContext Lease(TimeProvider clock, string homeDistrict)
+    internal CrmDbContext Lease(TimeProvider clock, string homeDistrict, Action? signInChanged, Action? searchIndexChanged)
     {
         Clock = clock;
+        SignInChanged = signInChanged;
+        SearchIndexChanged = searchIndexChanged;
         HomeDistrict = homeDistrict;
         District = null;
         ActorId = null;

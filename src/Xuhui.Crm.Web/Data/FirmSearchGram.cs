@@ -36,18 +36,3 @@ public sealed class FirmSearchBacklog
 {
     public long FirmId { get; set; }
 }
-
-/// <summary>
-/// A counter of this process's writes to the search grams. Whatever caches an answer derived from the grams (the exact
-/// count of a short search, <see cref="Features.Firms.GramCountCache"/>) keeps the generation it read under and drops
-/// the answer once the counter has moved.
-/// </summary>
-public static class SearchIndexGeneration
-{
-    private static long _value;
-
-    public static long Current => Interlocked.Read(ref _value);
-
-    /// <summary>Called after grams were (or may have been) written, committed or not.</summary>
-    public static void Changed() => Interlocked.Increment(ref _value);
-}

@@ -153,7 +153,7 @@ public static class SearchGramBacklog
                 write.Stop();
                 commit.Start();
                 await tx.CommitAsync(ct);
-                SearchIndexGeneration.Changed();
+                db.SearchIndexChanged?.Invoke();
                 commit.Stop();
                 locked.Stop();
                 batches++;

@@ -44,7 +44,7 @@ public sealed class ImportSearchTests(CrmFactory factory) : IClassFixture<CrmFac
             await db.SaveChangesAsync();
         });
         // A restarted process starts with no cached search counts (Features/Firms/GramCountCache.cs).
-        SearchIndexGeneration.Changed();
+        factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Firms.GramCountCache>().Changed();
         Assert.Equal(0, await TotalAsync(admin, "琥珀"));
 
         // What the host runs on start.

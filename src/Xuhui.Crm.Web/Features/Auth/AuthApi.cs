@@ -69,14 +69,14 @@ public static class AuthApi
         return TypedResults.Ok(new LoginResponse(token, expires, "Bearer", new UserSummary(user.Id, user.UserName, user.DisplayName, user.Role, user.DistrictCode)));
     }
 
-    public static async Task<NoContent> Logout(HttpContext http, CrmDbContext db, CancellationToken ct)
+    public static async Task<NoContent> Logout(HttpContext http, CrmDbContext db, TokenCache cache, CancellationToken ct)
     {
         string? header = http.Request.Headers.Authorization;
         if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var hash = BearerTokenHandler.Hash(header["Bearer ".Length..].Trim());
             await db.AccessTokens.Where(t => t.TokenHash == hash).ExecuteDeleteAsync(ct);
-            TokenCache.Invalidate();
+            cache.Invalidate();
         }
 
         return TypedResults.NoContent();

@@ -52,7 +52,7 @@ public sealed class BearerTokenHandler(
         var now = clock.GetUtcNow().UtcDateTime;
         if (!cache.TryGet(hash, now, out var found))
         {
-            var generation = TokenCache.Generation;
+            var generation = cache.Generation;
             var row = await FindToken(db, hash, now, Context.RequestAborted);
             if (row is null)
             {

@@ -5,7 +5,7 @@ namespace Xuhui.Crm.Web.Features.Auth;
 /// <summary>
 /// The bearer-token lookup's answers, kept for a few seconds (Crm:Auth:TokenCacheSeconds, default 5; 0 turns it off).
 /// The lookup (token hash → active user with the token's security stamp) was about a quarter of the CPU of a firm-detail
-/// request (issue 8 profile). A change in this process to any user or token (login, logout, deactivation, role or
+/// request (issue 8 profile). A change through this instance to any user or token (login, logout, deactivation, role or
 /// password change) empties it at once, so a single instance — every SQLite deployment — answers exactly as without
 /// it. Another instance of a city deployment sees such a change after at most the cache's lifetime (README, "Running
 /// for a city"). An entry never outlives its token's expiry.
@@ -13,7 +13,7 @@ namespace Xuhui.Crm.Web.Features.Auth;
 public sealed class TokenCache
 {
     private const int MaxEntries = 10_000;
-    private static long _generation;
+    private long _generation;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeSpan _lifetime;
 
@@ -22,11 +22,11 @@ public sealed class TokenCache
         _lifetime = TimeSpan.FromSeconds(Math.Max(0, crm.Value.Auth.TokenCacheSeconds));
     }
 
-    /// <summary>Marks every cached answer stale: called after any write to users or access tokens in this process.</summary>
-    public static void Invalidate() => Interlocked.Increment(ref _generation);
+    /// <summary>Marks every cached answer stale: called after any write to users or access tokens through this instance.</summary>
+    public void Invalidate() => Interlocked.Increment(ref _generation);
 
     /// <summary>The generation to pass to <see cref="Set"/>: read before the lookup, so an answer read while a change commits is not kept.</summary>
-    public static long Generation => Interlocked.Read(ref _generation);
+    public long Generation => Interlocked.Read(ref _generation);
 
     public bool Enabled => _lifetime > TimeSpan.Zero;
 

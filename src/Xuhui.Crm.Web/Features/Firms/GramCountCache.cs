@@ -7,8 +7,8 @@ namespace Xuhui.Crm.Web.Features.Firms;
 /// The exact match count of a one- or two-character search (the gram's row count), kept per gram. Counting a common
 /// character reads its whole index range — 28,794 entries for 科 at 50,000 firms, about 1 ms of SQLite's time, the
 /// largest part of such a request (issue 8) — while the count changes only when search grams are written. An entry is
-/// dropped as soon as this process writes grams (<see cref="SearchIndexGeneration"/>: saves that reindex a firm, the
-/// import's backlog drain), so one instance — every SQLite deployment — always answers the exact current count; grams
+/// dropped as soon as this instance writes grams (<see cref="Changed"/>, called through the context: saves that
+/// reindex a firm, the import's backlog drain), so one instance — every SQLite deployment — always answers the exact current count; grams
 /// written by another instance of a city deployment are seen after at most Crm:Search:CountCacheSeconds (default 5;
 /// 0 turns the cache off).
 /// </summary>
@@ -17,6 +17,10 @@ public sealed class GramCountCache(Microsoft.Extensions.Options.IOptions<Infrast
     private const int MaxEntries = 50_000;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(Math.Max(0, crm.Value.Search.CountCacheSeconds));
+    private long _generation;
+
+    /// <summary>Grams were (or may have been) written through this instance, committed or not: every count is stale.</summary>
+    public void Changed() => Interlocked.Increment(ref _generation);
 
     public async Task<int> GetAsync(string gram, Func<CancellationToken, Task<int>> count, CancellationToken ct)
     {
@@ -26,7 +30,7 @@ public sealed class GramCountCache(Microsoft.Extensions.Options.IOptions<Infrast
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var generation = SearchIndexGeneration.Current;
+        var generation = Interlocked.Read(ref _generation);
         if (_entries.TryGetValue(gram, out var entry) && entry.Generation == generation && entry.Until > now)
         {
             return entry.Count;
