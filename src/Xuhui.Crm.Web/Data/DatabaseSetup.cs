@@ -25,7 +25,7 @@ public static class DatabaseSetup
         // the previous request set on it (actor, district scope) and takes the scope's clock.
         services.AddScoped<CrmDbContext>(sp => sp.GetRequiredService<IDbContextFactory<CrmDbContext>>().CreateDbContext().Lease(
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.District ?? Xuhui.Crm.Domain.Firms.Firm.DefaultDistrictCode,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.District,
             sp.GetRequiredService<Features.Auth.TokenCache>().Invalidate,
             sp.GetRequiredService<Features.Firms.GramCountCache>().Changed));
         return services;

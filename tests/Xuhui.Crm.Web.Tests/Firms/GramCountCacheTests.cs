@@ -15,7 +15,7 @@ public sealed class GramCountCacheTests(CrmFactory factory) : IClassFixture<CrmF
         (await client.GetJsonAsync($"/api/firms?q={Uri.EscapeDataString(q)}"))["total"]!.GetValue<int>();
 
     [Fact]
-    public async Task Creating_renaming_and_archiving_through_the_api_change_the_count_at_once()
+    public async Task Creating_and_renaming_through_the_api_and_archiving_through_the_context_change_the_count_at_once()
     {
         using var admin = await factory.AdminAsync();
         await admin.CreateFirmAsync(TestData.Firm("上海龘甲科技有限公司"));
