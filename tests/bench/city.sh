@@ -18,6 +18,9 @@
 #          --configuration Debug|Release (default Release)
 #          --pg "Host=…;Port=…;Username=…" a running server to use (tests/run.sh passes its throwaway cluster);
 #          without it a throwaway cluster is started under $CITY_DIR (stopped and removed at the end).
+#          --loaded NAME: with --pg, measure database NAME, already copied from --city-db by `copy-to-postgres`, instead
+#          of copying again (~8 min at 1M); --load-log FILE: that copy's output, for the table's load line;
+#          --pg-data DIR: that server's data directory, so PostgreSQL's CPU per request is counted too.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -37,6 +40,9 @@ WITH_DISTRICT=1
 PG=""
 CITY_GIVEN=""
 DISTRICT_GIVEN=""
+LOADED=""
+LOAD_LOG=""
+PG_DATA=""
 OUT=$HERE/CITY.md
 PORT=${PORT:-5393}
 TODAY=2026-11-20 # the generated data's "today", as in run.sh
@@ -56,6 +62,9 @@ while (($#)); do
     --port) PORT=$2; shift ;;
     --generate-only) GENERATE_ONLY=1 ;;
     --city-db) CITY_GIVEN=$2; shift ;;
+    --loaded) LOADED=$2; shift ;;
+    --load-log) LOAD_LOG=$2; shift ;;
+    --pg-data) PG_DATA=$2; shift ;;
     --district-db) DISTRICT_GIVEN=$2; shift ;;
     -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "city.sh: unknown option $1" >&2; exit 2 ;;
@@ -153,7 +162,9 @@ if [[ -z $PG ]]; then
     -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=8GB -c shared_buffers=1GB -c effective_cache_size=8GB -c work_mem=16MB -c maintenance_work_mem=512MB" \
     start > /dev/null || { cat "$PG_DIR/server.log" >&2; exit 2; }
   PG="Host=127.0.0.1;Port=$port;Username=postgres"
+  PG_DATA=$PG_DIR/data
 fi
+[[ -z $LOADED || -n $CITY_GIVEN ]] || { echo "city.sh: --loaded needs --pg and the --city-db it was copied from" >&2; exit 2; }
 # psql_pg DATABASE ARGS…: psql on the server of $PG (an Npgsql connection string turned into a libpq one).
 psql_pg() {
   local db=$1
@@ -219,9 +230,9 @@ stop_service() {
 service_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVICE/stat"; }
 # PostgreSQL's CPU (all its processes) when the cluster is ours: the service's CPU alone hides the database's on PostgreSQL.
 pg_cpu() {
-  [[ -n $PG_DIR ]] || { echo 0; return; }
+  [[ -n $PG_DATA ]] || { echo 0; return; }
   local postmaster
-  postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  postmaster=$(head -n 1 "$PG_DATA/postmaster.pid")
   { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat"
     for p in $(pgrep -P "$postmaster"); do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true; done; } | awk '{ s += $1 } END { print s + 0 }'
 }
@@ -244,7 +255,7 @@ measure() {
     wrk -t2 -c "$CONNECTIONS" -d "${DURATION}s" --latency -s "$RUN/lua/$name.lua" "http://127.0.0.1:$PORT" > "$out"
     cpu1=$(service_cpu); db1=$(pg_cpu)
     printf '%s\t%s\n' "$(python3 "$HERE/wrk_row.py" "$out" "$label" "$provider" "$name" "$CONNECTIONS" "$load" "$((cpu1 - cpu0))")" \
-      "$([[ $provider == Postgres && -n $PG_DIR ]] && python3 "$HERE/wrk_row.py" "$out" x x x x x "$((db1 - db0))" | cut -f12 || echo)" >> "$RESULTS/http.tsv"
+      "$([[ $provider == Postgres && -n $PG_DATA ]] && python3 "$HERE/wrk_row.py" "$out" x x x x x "$((db1 - db0))" | cut -f12 || echo)" >> "$RESULTS/http.tsv"
     log "$(tail -n 1 "$RESULTS/http.tsv")"
   done
   grep -E ' (fail|crit)' "$RUN/service.log" | head -n 5 >&2 || true
@@ -267,7 +278,20 @@ measure() {
 [[ -f $CITY_DB.log ]] && printf 'generate\t%s\t%s\t%s\t%s\n' "$FIRMS" "$(cat "$CITY_DB.seconds" 2>/dev/null || echo)" "$(stat -c %s "$CITY_DB")" "$(grep -E '^  ' "$CITY_DB.log" | awk '{ gsub(",", "", $2); s += $2 } END { print s }')" >> "$RESULTS/machine.tsv"
 PG_NAME=xuhui_city_$FIRMS
 ((SMOKE)) && PG_NAME+=_$$
-load "$CITY_DB" "$PG_NAME"
+if [[ -n $LOADED ]]; then
+  # Copied before this run: the copy's own summary (its wall time is the verb's "Done in"), and the size now.
+  PG_NAME=$LOADED
+  if [[ -n $LOAD_LOG ]]; then
+    cp "$LOAD_LOG" "$RESULTS/load-$PG_NAME.log"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$PG_NAME" \
+      "$(sed -n 's/^Done in .*: \([0-9,]*\) rows.*/\1/p' "$LOAD_LOG" | tr -d ,)" \
+      "$(sed -n 's/^Done in \([0-9.]*\) s.*/\1/p' "$LOAD_LOG")" \
+      "$(psql_pg "$PG_NAME" -At -c "SELECT pg_database_size(current_database()) / 1048576")" "copied before this run" \
+      "$(sed -n 's/^  copied [0-9,]* rows in \([0-9.]*\) s.*/\1/p' "$LOAD_LOG")" >> "$RESULTS/load.tsv"
+  fi
+else
+  load "$CITY_DB" "$PG_NAME"
+fi
 measure "$FIRMS" Postgres "$PG_NAME" "$CITY_DB"
 # The plans of the search statements (city_render.py --check refuses a scan of the gram table).
 python3 "$HERE/explain.py" "$RESULTS/$FIRMS/queries.json" > "$RESULTS/explain.sql"

@@ -84,7 +84,8 @@ def render(results, out, command, smoke):
         lines.append(f"- Copied into PostgreSQL (`copy-to-postgres`: binary COPY on 2 connections, constraints and indexes "
                      f"rebuilt after, VACUUM ANALYZE): {int(rows):,} rows, COPY phase {num(copy):,.0f} s ({int(rows) / num(copy):,.0f} rows/s), "
                      f"{num(seconds):,.0f} s end to end ({int(rows) / num(seconds):,.0f} rows/s), database {int(size):,} MB "
-                     f"(load average at the end {load}).")
+                     + (f"(load average at the end {load})." if not load.startswith("copied") else
+                        "(copied before this run, `--loaded`: the figures are that copy's own log)."))
         log = os.path.join(results, f"load-{name}.log")
         if os.path.exists(log):
             text = open(log, encoding="utf-8").read()

@@ -58,6 +58,10 @@ public static class DatabaseInitializer
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             }
+            else
+            {
+                await PostgresStatistics.ApplyAsync(db, ct);
+            }
         }
 
         if (sp.GetRequiredService<IHostEnvironment>().IsProduction())

@@ -35,6 +35,7 @@ public static class PostgresCopy
         await using (var db = new CrmDbContext(DatabaseSetup.Options(Infrastructure.DatabaseProvider.Postgres, postgres)))
         {
             await db.Database.MigrateAsync(ct);
+            await PostgresStatistics.ApplyAsync(db, ct); // before the ANALYZE at the end
         }
 
         await using var source = new SqliteConnection($"Data Source={sqliteFile};Mode=ReadOnly;Pooling=False");
