@@ -72,6 +72,13 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options)
         {
             optionsBuilder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
         }
+
+        // Contexts built straight on UseSqlite (the generator, test templates) write the same tables as the service's.
+        if ((replaced is null || !replaced.ContainsKey((typeof(IMigrationsSqlGenerator), null)))
+            && optionsBuilder.Options.Extensions.Any(e => e.GetType().Name == "SqliteOptionsExtension"))
+        {
+            DatabaseSetup.UseSqliteTableOptions(optionsBuilder);
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

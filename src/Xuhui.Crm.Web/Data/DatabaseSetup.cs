@@ -36,8 +36,13 @@ public static class DatabaseSetup
         (provider switch
         {
             DatabaseProvider.Postgres => o.UseNpgsql(connectionString),
-            _ => o.UseSqlite(connectionString),
+            _ => UseSqliteTableOptions(o.UseSqlite(connectionString)),
         }).ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
+
+    /// <summary>SQLite table options EF has no API for (<see cref="SqliteWithoutRowId"/>); the context adds them itself when built without this class.</summary>
+    public static DbContextOptionsBuilder UseSqliteTableOptions(DbContextOptionsBuilder o) =>
+        o.ReplaceService<Microsoft.EntityFrameworkCore.Metadata.IRelationalAnnotationProvider, SqliteTableAnnotationProvider>()
+            .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsSqlGenerator, SqliteTableOptionsSqlGenerator>();
 
     public static DbContextOptions<CrmDbContext> Options(DatabaseProvider provider, string connectionString) =>
         ((DbContextOptionsBuilder<CrmDbContext>)Configure(new DbContextOptionsBuilder<CrmDbContext>(), provider, connectionString)).Options;

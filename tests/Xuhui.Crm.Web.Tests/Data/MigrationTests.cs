@@ -43,6 +43,34 @@ public sealed class MigrationTests
         }
     }
 
+    [Fact]
+    public async Task The_search_gram_table_is_without_rowid_whether_migrated_or_created()
+    {
+        var dir = TemplateDatabase.NewDirectory("rowid");
+        foreach (var (file, create) in new[] { ("migrated.db", false), ("created.db", true) })
+        {
+            await using var db = TemplateDatabase.OpenContext(Path.Combine(dir, file));
+            if (create)
+            {
+                Assert.True(await db.Database.EnsureCreatedAsync());
+            }
+            else
+            {
+                await db.Database.MigrateAsync();
+            }
+
+            await db.Database.OpenConnectionAsync();
+            var connection = db.Database.GetDbConnection();
+            var sql = (await RowsAsync(connection, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ('FirmSearchGrams', 'Firms') ORDER BY name"))
+                .ToDictionary(r => r[0], r => r[1]);
+            Assert.EndsWith(") WITHOUT ROWID", sql["FirmSearchGrams"], StringComparison.Ordinal);
+            Assert.DoesNotContain("WITHOUT ROWID", sql["Firms"], StringComparison.Ordinal);
+            // Still the key (Gram, Name, FirmId) and the FirmId index the cascade and the drain's deletes use.
+            var indexes = await RowsAsync(connection, "SELECT name FROM pragma_index_list('FirmSearchGrams') ORDER BY name");
+            Assert.Equal(["IX_FirmSearchGrams_FirmId", "sqlite_autoindex_FirmSearchGrams_1"], indexes.Select(r => r[0]));
+        }
+    }
+
     /// <summary>Tables with their columns, foreign keys and indexes, as SQLite reports them (EF's history and lock tables excluded).</summary>
     private static async Task<Dictionary<string, string>> SchemaAsync(string file)
     {

@@ -1105,6 +1105,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasIndex("FirmId");
 
                     b.ToTable("FirmSearchGrams");
+
+                    b.HasAnnotation("Sqlite:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Web.Email.OutboxMessage", b =>

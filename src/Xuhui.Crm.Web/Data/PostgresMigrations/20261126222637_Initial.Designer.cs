@@ -1150,6 +1150,8 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.HasIndex("FirmId");
 
                     b.ToTable("FirmSearchGrams");
+
+                    b.HasAnnotation("Sqlite:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Web.Email.OutboxMessage", b =>

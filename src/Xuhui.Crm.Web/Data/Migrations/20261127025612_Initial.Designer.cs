@@ -11,7 +11,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Data.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261126222601_Initial")]
+    [Migration("20261127025612_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1108,6 +1108,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasIndex("FirmId");
 
                     b.ToTable("FirmSearchGrams");
+
+                    b.HasAnnotation("Sqlite:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Web.Email.OutboxMessage", b =>

@@ -621,7 +621,8 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         principalTable: "Firms",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
-                });
+                })
+                .Annotation("Sqlite:WithoutRowId", true);
 
             migrationBuilder.CreateTable(
                 name: "FirmStatusChanges",
