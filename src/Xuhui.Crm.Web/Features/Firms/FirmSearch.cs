@@ -172,6 +172,9 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         var total = gramOnly && db.District is null
             ? await counts.GetAsync(gram, c => GramCount(db, gram, c), ct)
             : await Hits(query).CountAsync(ct);
+        // A page reads twice (the firms, their co-officers): one connection open for both, not an open per query
+        // (on SQLite each open also registers the provider's functions again).
+        await using var open = total > 0 ? await OpenConnection.ForAsync(db, ct) : null;
         List<FirmColumns> items = [];
         if (total > 0 && gramOnly && query.Sort is null or "name")
         {
@@ -220,4 +223,20 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         "-lastVisitOn" => hits.OrderByDescending(h => h.Firm.LastVisitOn).ThenByDescending(h => h.FirmId),
         _ => hits.OrderBy(h => h.Name).ThenBy(h => h.FirmId),
     };
+}
+
+/// <summary>Keeps the context's connection open until disposed (EF otherwise opens and closes it around each query).</summary>
+internal sealed class OpenConnection : IAsyncDisposable
+{
+    private readonly DbContext _db;
+
+    private OpenConnection(DbContext db) => _db = db;
+
+    public static async Task<OpenConnection> ForAsync(DbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        return new OpenConnection(db);
+    }
+
+    public async ValueTask DisposeAsync() => await _db.Database.CloseConnectionAsync();
 }
