@@ -172,7 +172,10 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         var total = gramOnly && db.District is null
             ? await counts.GetAsync(gram, c => GramCount(db, gram, c), ct)
             : await Hits(query).CountAsync(ct);
-        List<Firm> items = [];
+        // A page reads twice (the firms, their co-officers): one connection open for both, not an open per query
+        // (on SQLite each open also registers the provider's functions again).
+        await using var open = total > 0 ? await OpenConnection.ForAsync(db, ct) : null;
+        List<FirmColumns> items = [];
         if (total > 0 && gramOnly && query.Sort is null or "name")
         {
             await foreach (var firm in GramPageByName(db, gram, (page - 1) * size, size).WithCancellation(ct))
@@ -182,7 +185,7 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         }
         else if (total > 0)
         {
-            items = await Ordered(query).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+            items = await Ordered(query).Skip((page - 1) * size).Take(size).Select(FirmColumns.Of).ToListAsync(ct);
         }
 
         var ids = items.Select(f => f.Id).ToArray();
@@ -192,7 +195,7 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         var coOfficers = (ids.Length == 0 ? [] : await db.FirmOfficers.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.FirmId)).ToListAsync(ct))
             .ToLookup(o => o.FirmId, o => o.UserId);
         var cadence = options.Value.Cadence;
-        return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id], cadence, withFinancials: false)).ToList(), total, page, size);
+        return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id].Order().ToList(), cadence, financials: null)).ToList(), total, page, size);
     }
 
     // The hot paths of the list are compiled once: per call EF otherwise walks and hashes the expression tree to find
@@ -200,12 +203,13 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
     private static readonly Func<CrmDbContext, string, CancellationToken, Task<int>> GramCount =
         EF.CompileAsyncQuery((CrmDbContext db, string gram, CancellationToken ct) => db.FirmSearchGrams.Count(g => g.Gram == gram));
 
-    private static readonly Func<CrmDbContext, string, int, int, IAsyncEnumerable<Firm>> GramPageByName =
+    private static readonly Func<CrmDbContext, string, int, int, IAsyncEnumerable<FirmColumns>> GramPageByName =
         EF.CompileAsyncQuery((CrmDbContext db, string gram, int skip, int take) => db.FirmSearchGrams.Where(g => g.Gram == gram)
             .Join(db.Firms.AsNoTracking().Where(f => !f.IsArchived), g => g.FirmId, f => f.Id, (g, f) => new { g.Name, g.FirmId, Firm = f })
             .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
             .Select(x => x.Firm)
-            .Skip(skip).Take(take));
+            .Skip(skip).Take(take)
+            .Select(FirmColumns.Of));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
     internal IQueryable<Firm> Ordered(FirmQuery query) => Order(Hits(query), query.Sort).Select(h => h.Firm);
@@ -219,4 +223,20 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         "-lastVisitOn" => hits.OrderByDescending(h => h.Firm.LastVisitOn).ThenByDescending(h => h.FirmId),
         _ => hits.OrderBy(h => h.Name).ThenBy(h => h.FirmId),
     };
+}
+
+/// <summary>Keeps the context's connection open until disposed (EF otherwise opens and closes it around each query).</summary>
+internal sealed class OpenConnection : IAsyncDisposable
+{
+    private readonly DbContext _db;
+
+    private OpenConnection(DbContext db) => _db = db;
+
+    public static async Task<OpenConnection> ForAsync(DbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        return new OpenConnection(db);
+    }
+
+    public async ValueTask DisposeAsync() => await _db.Database.CloseConnectionAsync();
 }

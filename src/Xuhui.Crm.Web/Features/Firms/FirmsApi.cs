@@ -44,23 +44,28 @@ public static class FirmsApi
         return TypedResults.Ok(await search.SearchAsync(query, ct));
     }
 
-    /// <summary>Compiled once: firm detail is among the most frequent requests (issue 8).</summary>
-    private static readonly Func<CrmDbContext, long, CancellationToken, Task<Firm?>> FirmWithDetails =
+    /// <summary>
+    /// Compiled once: firm detail is among the most frequent requests (issue 8). One statement projects the columns the
+    /// DTO shows with the financials and co-officers; no entity is materialised.
+    /// </summary>
+    private static readonly Func<CrmDbContext, long, CancellationToken, Task<FirmColumns?>> FirmWithDetails =
         EF.CompileAsyncQuery((CrmDbContext db, long id, CancellationToken ct) =>
-            db.Firms.AsNoTracking().Include(f => f.Financials).Include(f => f.CoOfficers).FirstOrDefault(f => f.Id == id));
+            db.Firms.AsNoTracking().Where(f => f.Id == id).Select(FirmColumns.WithDetails).FirstOrDefault());
 
     public static async Task<Results<Ok<FirmDto>, RedirectHttpResult, ProblemHttpResult>> Get(long id, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
+        var firm = await FirmWithDetails(db, id, ct);
         // A firm merged into another answers with a permanent redirect to the survivor (if the caller's district sees it).
-        if (await Imports.FirmMergeApi.VisibleSurvivorAsync(db, id, ct) is { } survivor)
+        // A merge archives the duplicate and nothing un-archives a firm, so a visible firm that is not archived was
+        // never merged: only a missing or archived one needs the merge lookup (one query fewer on the common path).
+        if ((firm is null || firm.IsArchived) && await Imports.FirmMergeApi.VisibleSurvivorAsync(db, id, ct) is { } survivor)
         {
             return TypedResults.Redirect($"/api/firms/{survivor}", permanent: true, preserveMethod: true);
         }
 
-        var firm = await FirmWithDetails(db, id, ct);
         return firm is null
             ? Problems.NotFound($"企业 {id} 不存在 (firm not found)")
-            : TypedResults.Ok(FirmDto.From(firm, firm.CoOfficers.Select(o => o.UserId), options.Value.Cadence, withFinancials: true));
+            : TypedResults.Ok(FirmDto.From(firm, firm.CoOfficerIds ?? [], options.Value.Cadence, firm.Financials ?? []));
     }
 
     public static async Task<Results<Created<FirmDto>, ValidationProblem, ProblemHttpResult>> Create(
