@@ -19,7 +19,8 @@
 #          --pg "Host=…;Port=…;Username=…" a running server to use (tests/run.sh passes its throwaway cluster);
 #          without it a throwaway cluster is started under $CITY_DIR (stopped and removed at the end).
 #          --loaded NAME: with --pg, measure database NAME, already copied from --city-db by `copy-to-postgres`, instead
-#          of copying again (~8 min at 1M); --load-log FILE: that copy's output, for the table's load line;
+#          of copying again (~8 min at 1M; the service must not have been started on it with another admin password,
+#          which a run sets); --load-log FILE: that copy's output, for the table's load line;
 #          --pg-data DIR: that server's data directory, so PostgreSQL's CPU per request is counted too.
 set -euo pipefail
 
