@@ -62,6 +62,13 @@ public static class SearchText
         return string.Concat(runes);
     }
 
+    /// <summary>The last pair of characters of a normalised query of three or more characters.</summary>
+    public static string TailGram(string normalizedQuery)
+    {
+        var runes = normalizedQuery.EnumerateRunes().Select(r => r.ToString()).ToArray();
+        return runes.Length < 2 ? normalizedQuery : runes[^2] + runes[^1];
+    }
+
     public static int RuneLength(string s) => s.EnumerateRunes().Count();
 
     internal static string Invariant(IFormattable v) => v.ToString(null, CultureInfo.InvariantCulture);

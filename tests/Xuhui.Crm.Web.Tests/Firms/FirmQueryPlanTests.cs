@@ -73,6 +73,20 @@ public sealed class FirmQueryPlanTests(CrmFactory factory) : IClassFixture<CrmFa
         Assert.True(plan.Any(line => line.Contains("USING INTEGER PRIMARY KEY", StringComparison.Ordinal)), text);
     }
 
+    [Theory]
+    [InlineData("q=生物医药")]
+    [InlineData("q=生物医药&zone=caohejing")]
+    public async Task A_longer_search_narrows_the_lead_pair_by_its_last_pair_on_the_full_gram_key_before_reading_firms(string filter)
+    {
+        var plan = await PlanAsync(Parse(filter), paged: true);
+        var text = string.Join("\n", plan);
+
+        Assert.Contains(plan, line => line.Contains("(Gram=? AND Name=? AND FirmId=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN ", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.True(plan.Count > 0, text);
+    }
+
     private async Task<List<string>> PlanAsync(FirmQuery query, bool paged = false)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -18,6 +18,12 @@ public sealed class FirmSearchTests(SearchFactory factory) : IClassFixture<Searc
     [InlineData("鑫 磊", new[] { "xinlei" })]
     [InlineData("不存在的企业名", new string[0])]
     [InlineData("鑫海", new string[0])]
+    // Three or more characters: candidates must have the first and the last pair, then the whole text.
+    [InlineData("鑫源智", new[] { "xinyuan" })]
+    [InlineData("智能科技", new[] { "xinyuan" })]
+    [InlineData("麒麟数据服", new[] { "yuntu" })]
+    [InlineData("鑫源生物", new string[0])]
+    [InlineData("医药上海", new string[0])]
     public async Task Searching_by_name_finds_exactly_the_matching_firms(string q, string[] expected)
     {
         await AssertFoundAsync($"/api/firms?q={Uri.EscapeDataString(q)}", expected);

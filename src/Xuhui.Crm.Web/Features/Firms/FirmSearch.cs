@@ -88,6 +88,17 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
                 .Join(live, g => g.FirmId, f => f.Id, (g, f) => new Hit { Name = g.Name, FirmId = g.FirmId, Firm = f });
             if (SearchText.RuneLength(q) > 2)
             {
+                // A firm containing the query has every pair of it as a gram (the query cannot span two names: it has
+                // no separator). So the lead gram's rows are first narrowed to those that also have the query's last
+                // pair, a seek on the full key (same Name and FirmId) that reads no firm row, and only the survivors are
+                // confirmed on the firm's text. At a million firms on PostgreSQL, probing every firm of the lead pair
+                // was ~5 ms of server CPU per 4-character search, and most of a zero-hit one (issue 10).
+                var tail = SearchText.TailGram(q);
+                if (tail != lead)
+                {
+                    hits = hits.Where(h => db.FirmSearchGrams.Any(t => t.Gram == tail && t.Name == h.Name && t.FirmId == h.FirmId));
+                }
+
                 hits = hits.Where(h => h.Firm.SearchText.Contains(q));
             }
         }
