@@ -48,46 +48,19 @@ public sealed record FirmDto
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
 
-    public static FirmDto From(Firm f, IEnumerable<long> coOfficerIds, CadenceOptions cadence, bool withFinancials) => new()
-    {
-        Id = f.Id,
-        Version = f.Version,
-        Name = f.Name,
-        FormerNames = f.FormerNames,
-        EnglishName = f.EnglishName,
-        CreditCode = f.CreditCode,
-        CreditCodeOverride = f.CreditCodeOverride,
-        CreditCodeOverrideReason = f.CreditCodeOverrideReason,
-        IsProspect = f.IsProspect,
-        District = f.DistrictCode,
-        DistrictName = f.DistrictName,
-        Address = f.Address,
-        Zone = f.Zone,
-        Industry = f.Industry,
-        Ownership = f.Ownership,
-        EstablishedOn = f.EstablishedOn,
-        Headcount = f.Headcount,
-        RdHeadcount = f.RdHeadcount,
-        InventionPatents = f.InventionPatents,
-        CoreIpCount = f.CoreIpCount,
-        TechField = f.TechField,
-        InnovationScore = f.InnovationScore,
-        Tier = f.Tier,
-        Status = f.Status,
-        LeadOfficerId = f.LeadOfficerId,
-        CoOfficerIds = coOfficerIds.Order().ToList(),
-        AssignedOn = f.AssignedOn,
-        LastVisitOn = f.LastVisitOn,
-        NextVisitDueOn = NextVisitDue(f, cadence),
-        IsArchived = f.IsArchived,
-        Financials = withFinancials
-            ? f.Financials.OrderBy(x => x.Year)
-                .Select(x => new FinancialDto(x.Year, x.SalesRevenue, x.TotalRevenue, x.RdExpense, x.RdExpenseInChina, x.HighTechRevenue))
-                .ToList()
-            : null,
-        CreatedAt = f.CreatedAt,
-        UpdatedAt = f.UpdatedAt,
-    };
+    /// <summary>A tracked or freshly saved entity (create, update): the same mapping as the list and the detail.</summary>
+    public static FirmDto From(Firm f, IEnumerable<long> coOfficerIds, CadenceOptions cadence, bool withFinancials) =>
+        From(
+            ColumnsOf(f),
+            coOfficerIds.Order().ToList(),
+            cadence,
+            withFinancials
+                ? f.Financials.OrderBy(x => x.Year)
+                    .Select(x => new FinancialDto(x.Year, x.SalesRevenue, x.TotalRevenue, x.RdExpense, x.RdExpenseInChina, x.HighTechRevenue))
+                    .ToList()
+                : null);
+
+    private static readonly Func<Firm, FirmColumns> ColumnsOf = FirmColumns.Of.Compile();
 
     /// <summary>A firm read as <see cref="FirmColumns"/> (list and detail: no entity is materialised).</summary>
     public static FirmDto From(FirmColumns f, List<long> coOfficerIds, CadenceOptions cadence, List<FinancialDto>? financials) => new()
