@@ -25,6 +25,7 @@ NAMES = {
     "targets": "targets",
     "import-50k-dry": "import of 50,000 rows (XLSX), dry run",
     "import-50k": "import of 50,000 rows (XLSX), commit",
+    "import-50k-indexed": "import of 50,000 rows (XLSX), commit until its search grams are written (background)",
 }
 
 

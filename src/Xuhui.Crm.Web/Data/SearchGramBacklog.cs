@@ -249,24 +249,161 @@ public static class SearchGramBacklog
     }
 }
 
-/// <summary>After a crash between an import's commit and its grams, the firms are made searchable again on start.</summary>
-public sealed class SearchGramRecovery(IServiceScopeFactory scopes, ILogger<SearchGramRecovery> logger) : BackgroundService
+/// <summary>
+/// Whether firms may be on the search backlog, their grams not yet (re)written: while so, search and the import's
+/// duplicate-name check read the firms' own text instead of the grams (<see cref="Features.Firms.FirmSearch"/>), so an
+/// imported firm is found the moment its import answers and a renamed one never under its old name. A counter pair, not
+/// a flag: work marked after a drain pass began keeps the state pending after that pass clears what it saw.
+/// </summary>
+public sealed class SearchBacklogState
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private long _marked;
+    private long _cleared;
+    private int _holds;
+
+    /// <summary>True while any backlog may exist (marked and not yet drained) or an import is committing one.</summary>
+    public bool Pending => Volatile.Read(ref _holds) > 0 || Dirty;
+
+    /// <summary>Marked since the last drain pass that covered it.</summary>
+    internal bool Dirty => Interlocked.Read(ref _marked) != Interlocked.Read(ref _cleared);
+
+    /// <summary>Backlog rows were (or may have been) committed.</summary>
+    public void Mark() => Interlocked.Increment(ref _marked);
+
+    internal long Snapshot() => Interlocked.Read(ref _marked);
+
+    /// <summary>A drain pass that started at <paramref name="snapshot"/> found the backlog empty.</summary>
+    internal void Cleared(long snapshot)
     {
-        try
+        long seen;
+        do
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-            var done = await SearchGramBacklog.DrainAsync(db, stoppingToken);
-            if (done > 0)
+            seen = Interlocked.Read(ref _cleared);
+            if (snapshot <= seen)
             {
-                logger.LogInformation("Search index: grams written for {Count} firms left over from an interrupted import", done);
+                return;
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        while (Interlocked.CompareExchange(ref _cleared, snapshot, seen) != seen);
+    }
+
+    /// <summary>Pending from before an import's transaction until it has marked its committed backlog.</summary>
+    public IDisposable Hold()
+    {
+        Interlocked.Increment(ref _holds);
+        return new Release(this);
+    }
+
+    private sealed class Release(SearchBacklogState state) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
         {
-            // Stopping: what is left stays on the backlog for the next start.
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                Interlocked.Decrement(ref state._holds);
+            }
         }
+    }
+}
+
+/// <summary>
+/// Writes the grams of the search backlog in the background: on start (firms an interrupted import committed), when an
+/// import asks (<see cref="Request"/>, right after its firms commit: the import answers without waiting for ~2 M gram
+/// rows), and on a poll every Crm:Search:BacklogPollSeconds for backlog left by another instance of a city deployment.
+/// A failed pass is logged and retried at the next poll; the backlog rows stay until their grams are in.
+/// </summary>
+public sealed class SearchGramDrainer(
+    IServiceScopeFactory scopes,
+    SearchBacklogState state,
+    Microsoft.Extensions.Options.IOptions<Infrastructure.CrmOptions> options,
+    ILogger<SearchGramDrainer> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Firms were put on the backlog and committed: mark search pending and drain now.</summary>
+    public void Request()
+    {
+        state.Mark();
+        _wake.Release();
+    }
+
+    /// <summary>Completes once no backlog is pending (tests, the import benchmark).</summary>
+    public async Task WhenCaughtUpAsync(CancellationToken ct)
+    {
+        while (state.Pending)
+        {
+            await Task.Delay(10, ct);
+        }
+    }
+
+    /// <summary>The backlog is looked for before the service takes requests: after a crash, search starts pending.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await AnyAsync(cancellationToken))
+        {
+            state.Mark();
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromSeconds(Math.Max(1, options.Value.Search.BacklogPollSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!state.Dirty && await AnyAsync(stoppingToken))
+                {
+                    state.Mark();
+                }
+
+                if (state.Dirty)
+                {
+                    var snapshot = state.Snapshot();
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+                    var done = await SearchGramBacklog.DrainAsync(db, stoppingToken);
+                    state.Cleared(snapshot);
+                    if (done > 0)
+                    {
+                        logger.LogInformation("Search index: grams written for {Count} firms from the backlog ({Stats})", done, SearchGramBacklog.LastDrainStats);
+                    }
+
+                    if (state.Dirty)
+                    {
+                        continue;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: what is left stays on the backlog for the next start.
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Search index: draining the backlog failed; retrying in {Seconds} s", poll.TotalSeconds);
+            }
+
+            try
+            {
+                await _wake.WaitAsync(poll, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> AnyAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        return await db.FirmSearchBacklog.AnyAsync(ct);
     }
 }

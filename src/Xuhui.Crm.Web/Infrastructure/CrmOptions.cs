@@ -92,4 +92,10 @@ public sealed class SearchOptions
     /// written through the same instance drop the counts at once; another instance's writes are seen within this time.
     /// </summary>
     public int CountCacheSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How often an instance looks for a search backlog it was not told of (seconds, at least 1): one left by another
+    /// instance's import or by a failed drain. An instance's own imports start their drain at once.
+    /// </summary>
+    public int BacklogPollSeconds { get; set; } = 5;
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using Xunit.Abstractions;
 using Xuhui.Crm.Web.Tests.Infrastructure;
@@ -39,19 +41,30 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         var saves = new List<(long At, double Ms)>();
         using var stop = new CancellationTokenSource();
         var saver = Task.Run(() => SaveLoopAsync(officer, probe.Id(), saves, stop.Token));
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var (commit, commitTime, commitCpu) = await TimeAsync(() => admin.UploadAsync(xlsx, "bench.xlsx"));
+        Assert.Equal(Rows, (await commit.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
+        // The import answers once its firms commit (searchable at once, through their text); the search grams follow in
+        // the background. The officer keeps saving until they are in: that is the time the import weighs on saves.
+        var phases = Xuhui.Crm.Web.Features.Imports.ImportPhases.Last!;
+        var searchable = Stopwatch.StartNew();
+        var pending = await factory.WithDbAsync(db => db.FirmSearchBacklog.CountAsync());
+        await factory.Services.GetRequiredService<Xuhui.Crm.Web.Data.SearchGramDrainer>().WhenCaughtUpAsync(CancellationToken.None);
+        phases.Mark("grams (background)");
+        var indexedTime = commitTime + searchable.Elapsed;
+        var indexedCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await stop.CancelAsync();
         await saver;
-        Assert.Equal(Rows, (await commit.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
         output.WriteLine($"commit (50,000 creates): {commitTime.TotalSeconds:F1} s wall, {commitCpu.TotalSeconds:F1} s CPU, {Rows / commitTime.TotalSeconds:F0} rows/s; {Phases()}; " +
-            $"firm transaction {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F2} s, grams {Xuhui.Crm.Web.Data.SearchGramBacklog.LastDrainTime.TotalSeconds:F1} s (longest batch {Xuhui.Crm.Web.Data.SearchGramBacklog.LastLongestBatch.TotalSeconds:F2} s)");
-        output.WriteLine($"commit phases: {Xuhui.Crm.Web.Features.Imports.ImportPhases.Last}");
+            $"firm transaction {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F2} s; {pending} firms on the search backlog at the answer");
+        output.WriteLine($"commit until the search grams are written: {indexedTime.TotalSeconds:F1} s wall, {indexedCpu.TotalSeconds:F1} s CPU; grams {Xuhui.Crm.Web.Data.SearchGramBacklog.LastDrainTime.TotalSeconds:F1} s (longest batch {Xuhui.Crm.Web.Data.SearchGramBacklog.LastLongestBatch.TotalSeconds:F2} s)");
+        output.WriteLine($"commit phases: {phases}");
         output.WriteLine($"gram drain: {Xuhui.Crm.Web.Data.SearchGramBacklog.LastDrainStats}");
         output.WriteLine($"staged rows: {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastWriterStats}");
         SlowSaves(saves, Xuhui.Crm.Web.Features.Imports.ImportPhases.Last);
         var latencies = saves.Select(s => s.Ms).ToList();
         latencies.Sort();
-        output.WriteLine($"officer saves during the commit: {latencies.Count}, median {Pct(latencies, 0.5):F0} ms, p95 {Pct(latencies, 0.95):F0} ms, p99 {Pct(latencies, 0.99):F0} ms, max {latencies.LastOrDefault():F0} ms");
+        output.WriteLine($"officer saves during the commit and the grams: {latencies.Count}, median {Pct(latencies, 0.5):F0} ms, p95 {Pct(latencies, 0.95):F0} ms, p99 {Pct(latencies, 0.99):F0} ms, max {latencies.LastOrDefault():F0} ms");
 
         var (again, againTime, _) = await TimeAsync(() => admin.UploadAsync(xlsx, "bench.xlsx"));
         Assert.Equal(Rows, (await again.ExpectAsync(HttpStatusCode.OK))!["counts"]!["unchanged"]!.GetValue<int>());

@@ -63,10 +63,10 @@ public sealed record FirmQuery(
 /// Firm search: a query of one or two characters is answered from the gram index alone; a longer one takes the
 /// candidates of its first pair and confirms the whole substring. Filters all ride on indexes.
 /// </summary>
-public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, GramCountCache counts)
+public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, GramCountCache counts, SearchBacklogState backlog)
 {
     /// <summary>The filtered firms, unordered (the export orders them itself).</summary>
-    public IQueryable<Firm> Filter(FirmQuery query) => Hits(query).Select(h => h.Firm);
+    public IQueryable<Firm> Filter(FirmQuery query) => Hits(query, backlog.Pending).Select(h => h.Firm);
 
     /// <summary>
     /// The filtered firms, each with its sort key. A text query is driven from the gram index: the matches of the lead
@@ -75,8 +75,10 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
     /// PostgreSQL at a million firms walked the firms' name index probing each firm's grams until it had a page: 14 s for
     /// a pair that 149 firms have (issue 10). Ordered by the gram's own columns, no firm index offers that order, so
     /// every plan starts from the gram key and reads at most the gram's matches.
+    /// While an import's grams are being written (<paramref name="pending"/>), firms on the backlog are matched on their
+    /// own text instead, and their grams, missing or still those of an old name, are not used.
     /// </summary>
-    private IQueryable<Hit> Hits(FirmQuery query)
+    private IQueryable<Hit> Hits(FirmQuery query, bool pending)
     {
         var live = db.Firms.AsNoTracking().Where(f => !f.IsArchived);
         IQueryable<Hit> hits;
@@ -101,6 +103,13 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
                 }
 
                 hits = hits.Where(h => h.Firm.SearchText.Contains(q));
+            }
+
+            if (pending)
+            {
+                hits = hits.Where(h => !db.FirmSearchBacklog.Any(b => b.FirmId == h.FirmId))
+                    .Concat(live.Where(f => db.FirmSearchBacklog.Any(b => b.FirmId == f.Id) && f.SearchText.Contains(q))
+                        .Select(f => new Hit { Name = f.Name, FirmId = f.Id, Firm = f }));
             }
         }
         else
@@ -179,11 +188,13 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
     {
         var page = query.Page ?? 1;
         var size = query.PageSize ?? 20;
-        var gramOnly = IsGramOnly(query, out var gram);
+        // Taken once, so the count and the page agree.
+        var pending = backlog.Pending;
+        var gramOnly = IsGramOnly(query, out var gram) && !pending;
         // The gram index knows no districts: with a district scope the count reads the (filtered) firms.
         var total = gramOnly && db.District is null
             ? await counts.GetAsync(gram, c => GramCount(db, gram, c), ct)
-            : await Hits(query).CountAsync(ct);
+            : await Hits(query, pending).CountAsync(ct);
         // A page reads twice (the firms, their co-officers): one connection open for both, not an open per query
         // (on SQLite each open also registers the provider's functions again).
         await using var open = total > 0 ? await OpenConnection.ForAsync(db, ct) : null;
@@ -197,7 +208,7 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         }
         else if (total > 0)
         {
-            items = await Ordered(query).Skip((page - 1) * size).Take(size).Select(FirmColumns.Of).ToListAsync(ct);
+            items = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(FirmColumns.Of).ToListAsync(ct);
         }
 
         var ids = items.Select(f => f.Id).ToArray();
@@ -224,7 +235,7 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
             .Select(FirmColumns.Of));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
-    internal IQueryable<Firm> Ordered(FirmQuery query) => Order(Hits(query), query.Sort).Select(h => h.Firm);
+    internal IQueryable<Firm> Ordered(FirmQuery query, bool? pending = null) => Order(Hits(query, pending ?? backlog.Pending), query.Sort).Select(h => h.Firm);
 
     private static IOrderedQueryable<Hit> Order(IQueryable<Hit> hits, string? sort) => sort switch
     {

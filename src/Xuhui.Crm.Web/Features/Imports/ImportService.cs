@@ -19,7 +19,14 @@ public sealed class ImportStagedHook
 /// One import: spool the upload, parse and stage it (reads only, progress written to the history row), then, for a
 /// commit, apply everything in one transaction together with the history row's final counts.
 /// </summary>
-public sealed class ImportService(CrmDbContext db, ReferenceData reference, TimeProvider clock, ILogger<ImportService> logger, ImportStagedHook? stagedHook = null)
+public sealed class ImportService(
+    CrmDbContext db,
+    ReferenceData reference,
+    TimeProvider clock,
+    ILogger<ImportService> logger,
+    SearchBacklogState backlog,
+    SearchGramDrainer drainer,
+    ImportStagedHook? stagedHook = null)
 {
     private const int ProgressEvery = 5000;
 
@@ -49,7 +56,7 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
             await SetAsync(run.Id, r => r.SetProperty(x => x.Format, file.Format).SetProperty(x => x.Encoding, file.EncodingName), ct);
             run.Format = file.Format;
             run.Encoding = file.EncodingName;
-            var stager = new ImportStager(db, reference, clock, userId);
+            var stager = new ImportStager(db, reference, clock, userId, backlog);
             var lastReported = 0;
             staged = await stager.StageAsync(file, request.Mapping, async rows =>
             {
@@ -75,14 +82,18 @@ public sealed class ImportService(CrmDbContext db, ReferenceData reference, Time
                     await hook(ct);
                 }
 
-                await ImportApplier.ApplyAsync(db, staged, userId, applier => applier.Execute(
-                    "UPDATE \"ImportRuns\" SET \"Status\" = @s, \"RowsRead\" = @r, \"Created\" = @c, \"Updated\" = @u, \"Unchanged\" = @n, \"ErrorRows\" = @e, \"Duplicates\" = @d, \"CompletedAt\" = @at WHERE \"Id\" = @id",
-                    ("@s", nameof(ImportStatus.Committed)), ("@r", run.RowsRead), ("@c", run.Created), ("@u", run.Updated), ("@n", run.Unchanged),
-                    ("@e", run.ErrorRows), ("@d", run.Duplicates), ("@at", run.CompletedAt), ("@id", run.Id)), phases, ct);
-                // The firms are in; the import is reported done once they are searchable too. Not cancelled with the
-                // request: what is committed should be indexed now, not at the next start.
-                await SearchGramBacklog.DrainAsync(db, CancellationToken.None);
-                phases.Mark("grams");
+                // Search reads the firms' text, not the grams, from before the firms commit until their grams are in.
+                using (backlog.Hold())
+                {
+                    await ImportApplier.ApplyAsync(db, staged, userId, applier => applier.Execute(
+                        "UPDATE \"ImportRuns\" SET \"Status\" = @s, \"RowsRead\" = @r, \"Created\" = @c, \"Updated\" = @u, \"Unchanged\" = @n, \"ErrorRows\" = @e, \"Duplicates\" = @d, \"CompletedAt\" = @at WHERE \"Id\" = @id",
+                        ("@s", nameof(ImportStatus.Committed)), ("@r", run.RowsRead), ("@c", run.Created), ("@u", run.Updated), ("@n", run.Unchanged),
+                        ("@e", run.ErrorRows), ("@d", run.Duplicates), ("@at", run.CompletedAt), ("@id", run.Id)), phases, ct);
+                    // The firms are in and searchable (through their text) now; their grams are written in the background,
+                    // in short batches, while the import answers. A crash before that leaves them on the backlog for the
+                    // next start.
+                    drainer.Request();
+                }
             }
             else
             {

@@ -14,7 +14,7 @@ namespace Xuhui.Crm.Web.Features.Imports;
 /// Reads the sheet in chunks, looks each chunk's firms up by credit code, validates every row with the firm rules
 /// (<see cref="FirmValidation"/>) and keeps only what would change. Nothing is written here.
 /// </summary>
-internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, TimeProvider clock, long userId)
+internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, TimeProvider clock, long userId, SearchBacklogState backlog)
 {
     private const int ChunkSize = 1000;
 
@@ -425,7 +425,16 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
         var candidates = await db.Firms.AsNoTracking()
             .Where(f => !f.IsArchived && db.FirmSearchGrams.Where(g => g.Gram == lead).Select(g => g.FirmId).Contains(f.Id) && f.SearchText.Contains(key))
             .Select(f => new { f.Id, f.SearchText }).Take(50).ToListAsync(ct);
-        return candidates.Where(c => c.SearchText.Split(SearchText.Separator).Contains(key)).Select(c => c.Id).ToList();
+        if (backlog.Pending)
+        {
+            // Firms another import committed whose grams are still being written (a renamed one's grams may still be
+            // its old name's: the text check below drops those).
+            candidates.AddRange(await db.Firms.AsNoTracking()
+                .Where(f => !f.IsArchived && db.FirmSearchBacklog.Select(b => b.FirmId).Contains(f.Id) && f.SearchText.Contains(key))
+                .Select(f => new { f.Id, f.SearchText }).Take(50).ToListAsync(ct));
+        }
+
+        return candidates.Where(c => c.SearchText.Split(SearchText.Separator).Contains(key)).Select(c => c.Id).Distinct().ToList();
     }
 
     private static ImportField? FieldOf(string key, ParsedRow row)

@@ -5,8 +5,10 @@ public static class ImportsModule
     public static IServiceCollection AddImports(this IServiceCollection services)
     {
         services.AddScoped<ImportService>();
-        // Firms an interrupted import committed before their search grams were written get them on start.
-        services.AddHostedService<Data.SearchGramRecovery>();
+        // Imports answer once their firms commit; the search grams follow in the background (and on start, after a crash).
+        services.AddSingleton<Data.SearchBacklogState>();
+        services.AddSingleton<Data.SearchGramDrainer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Data.SearchGramDrainer>());
         return services;
     }
 }
