@@ -28,8 +28,8 @@ public sealed class ImportSearchTests(ImportSearchTests.Factory factory) : IClas
 
     private SearchBacklogState State => factory.Services.GetRequiredService<SearchBacklogState>();
 
-    private static async Task<int> TotalAsync(HttpClient client, string q) =>
-        (await client.GetJsonAsync($"/api/firms?q={Uri.EscapeDataString(q)}"))["total"]!.GetValue<int>();
+    private static async Task<int> TotalAsync(HttpClient client, string q, string extra = "") =>
+        (await client.GetJsonAsync($"/api/firms?q={Uri.EscapeDataString(q)}{extra}"))["total"]!.GetValue<int>();
 
     private static async Task<List<string>> NamesAsync(HttpClient client, string q, string extra = "") =>
         (await client.GetJsonAsync($"/api/firms?q={Uri.EscapeDataString(q)}{extra}"))["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ToList();
@@ -98,6 +98,13 @@ public sealed class ImportSearchTests(ImportSearchTests.Factory factory) : IClas
             Assert.Equal(0, await TotalAsync(admin, "瑁旧"));
             Assert.Equal(0, await TotalAsync(admin, "玳瑁旧名"));
             Assert.Equal(1, await TotalAsync(admin, "玳瑁鲲鹏"));
+            // Filters and other orders apply to backlog firms alike.
+            Assert.Equal(3, await TotalAsync(admin, "玳瑁", $"&zone={TestData.Zone}&tier=regular&status=active"));
+            Assert.Equal(0, await TotalAsync(admin, "玳瑁", "&tier=key"));
+            Assert.Equal(1, await TotalAsync(admin, "鲲", $"&industry={TestData.Industry}"));
+            Assert.Equal(
+                ["上海玳瑁甲号科技有限公司", "上海玳瑁鲲鹏科技有限公司", "上海玳瑁丙号科技有限公司"],
+                await NamesAsync(admin, "玳瑁", "&sort=createdAt"));
             var byName = await NamesAsync(admin, "玳瑁");
             Assert.Equal(["上海玳瑁丙号科技有限公司", "上海玳瑁甲号科技有限公司", "上海玳瑁鲲鹏科技有限公司"], byName.Order(StringComparer.Ordinal));
             // Pages: the order is the database's name order, the same whether the grams are pending or written.

@@ -25,10 +25,12 @@ public sealed class BackupTests(CrmFactory factory) : IClassFixture<CrmFactory>
             }
         });
 
-        await Task.Delay(1500);
+        // Wait for writes rather than for a fixed time: on a loaded machine 1.5 s once gave a single firm.
+        await UntilAsync(() => committed.Count > 5);
         var before = committed.ToHashSet();
         var result = await factory.WithDbAsync((_, sp) => sp.GetRequiredService<BackupService>().BackupAsync(CancellationToken.None));
-        await Task.Delay(500);
+        var after = committed.Count;
+        await UntilAsync(() => committed.Count > after);
         await stop.CancelAsync();
         await writer;
 
@@ -50,6 +52,15 @@ public sealed class BackupTests(CrmFactory factory) : IClassFixture<CrmFactory>
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(fresh, recursive: true);
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
         }
     }
 
