@@ -184,9 +184,6 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         var total = gramOnly && db.District is null
             ? await counts.GetAsync(gram, c => GramCount(db, gram, c), ct)
             : await Hits(query).CountAsync(ct);
-        // A page reads twice (the firms, their co-officers): one connection open for both, not an open per query
-        // (on SQLite each open also registers the provider's functions again).
-        await using var open = total > 0 ? await OpenConnection.ForAsync(db, ct) : null;
         List<FirmColumns> items = [];
         if (total > 0 && gramOnly && query.Sort is null or "name")
         {
@@ -197,17 +194,12 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         }
         else if (total > 0)
         {
-            items = await Ordered(query).Skip((page - 1) * size).Take(size).Select(FirmColumns.Of).ToListAsync(ct);
+            items = await Ordered(query).Skip((page - 1) * size).Take(size).Select(FirmColumns.WithCoOfficers).ToListAsync(ct);
         }
 
-        var ids = items.Select(f => f.Id).ToArray();
-        // EF.Parameter: the page's ids go as one (JSON array) parameter, so the SQL is the same for every page. EF 10's
-        // default expands an array into a parameter per element and re-ran its SQL generation on every call, compiled
-        // query or not (issue 8 profile); EF.Parameter cannot be used inside a compiled query.
-        var coOfficers = (ids.Length == 0 ? [] : await db.FirmOfficers.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.FirmId)).ToListAsync(ct))
-            .ToLookup(o => o.FirmId, o => o.UserId);
+        // One statement per page: the co-officers come in the page's own rows (FirmColumns.WithCoOfficers).
         var cadence = options.Value.Cadence;
-        return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id].Order().ToList(), cadence, financials: null)).ToList(), total, page, size);
+        return new FirmPage(items.ConvertAll(f => FirmDto.From(f, f.CoOfficerIds(), cadence, financials: null)), total, page, size);
     }
 
     // The hot paths of the list are compiled once: per call EF otherwise walks and hashes the expression tree to find
@@ -221,7 +213,7 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
             .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
             .Select(x => x.Firm)
             .Skip(skip).Take(take)
-            .Select(FirmColumns.Of));
+            .Select(FirmColumns.WithCoOfficers));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
     internal IQueryable<Firm> Ordered(FirmQuery query) => Order(Hits(query), query.Sort).Select(h => h.Firm);
@@ -235,20 +227,4 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         "-lastVisitOn" => hits.OrderByDescending(h => h.Firm.LastVisitOn).ThenByDescending(h => h.FirmId),
         _ => hits.OrderBy(h => h.Name).ThenBy(h => h.FirmId),
     };
-}
-
-/// <summary>Keeps the context's connection open until disposed (EF otherwise opens and closes it around each query).</summary>
-internal sealed class OpenConnection : IAsyncDisposable
-{
-    private readonly DbContext _db;
-
-    private OpenConnection(DbContext db) => _db = db;
-
-    public static async Task<OpenConnection> ForAsync(DbContext db, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        return new OpenConnection(db);
-    }
-
-    public async ValueTask DisposeAsync() => await _db.Database.CloseConnectionAsync();
 }

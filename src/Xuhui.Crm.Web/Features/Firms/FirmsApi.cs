@@ -46,7 +46,7 @@ public static class FirmsApi
 
     /// <summary>
     /// Compiled once: firm detail is among the most frequent requests (issue 8). One statement projects the columns the
-    /// DTO shows with the financials and co-officers; no entity is materialised.
+    /// DTO shows with the financials and the co-officers (as one column); no entity is materialised.
     /// </summary>
     private static readonly Func<CrmDbContext, long, CancellationToken, Task<FirmColumns?>> FirmWithDetails =
         EF.CompileAsyncQuery((CrmDbContext db, long id, CancellationToken ct) =>
@@ -65,7 +65,7 @@ public static class FirmsApi
 
         return firm is null
             ? Problems.NotFound($"企业 {id} 不存在 (firm not found)")
-            : TypedResults.Ok(FirmDto.From(firm, firm.CoOfficerIds ?? [], options.Value.Cadence, firm.Financials ?? []));
+            : TypedResults.Ok(FirmDto.From(firm, firm.CoOfficerIds(), options.Value.Cadence, firm.Financials ?? []));
     }
 
     public static async Task<Results<Created<FirmDto>, ValidationProblem, ProblemHttpResult>> Create(
