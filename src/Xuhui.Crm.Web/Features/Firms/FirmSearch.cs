@@ -195,9 +195,6 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         var total = gramOnly && db.District is null
             ? await counts.GetAsync(gram, c => GramCount(db, gram, c), ct)
             : await Hits(query, pending).CountAsync(ct);
-        // A page reads twice (the firms, their co-officers): one connection open for both, not an open per query
-        // (on SQLite each open also registers the provider's functions again).
-        await using var open = total > 0 ? await OpenConnection.ForAsync(db, ct) : null;
         List<FirmColumns> items = [];
         if (total > 0 && gramOnly && query.Sort is null or "name")
         {
@@ -208,17 +205,12 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         }
         else if (total > 0)
         {
-            items = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(FirmColumns.Of).ToListAsync(ct);
+            items = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(FirmColumns.WithCoOfficers).ToListAsync(ct);
         }
 
-        var ids = items.Select(f => f.Id).ToArray();
-        // EF.Parameter: the page's ids go as one (JSON array) parameter, so the SQL is the same for every page. EF 10's
-        // default expands an array into a parameter per element and re-ran its SQL generation on every call, compiled
-        // query or not (issue 8 profile); EF.Parameter cannot be used inside a compiled query.
-        var coOfficers = (ids.Length == 0 ? [] : await db.FirmOfficers.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.FirmId)).ToListAsync(ct))
-            .ToLookup(o => o.FirmId, o => o.UserId);
+        // One statement per page: the co-officers come in the page's own rows (FirmColumns.WithCoOfficers).
         var cadence = options.Value.Cadence;
-        return new FirmPage(items.Select(f => FirmDto.From(f, coOfficers[f.Id].Order().ToList(), cadence, financials: null)).ToList(), total, page, size);
+        return new FirmPage(items.ConvertAll(f => FirmDto.From(f, f.CoOfficerIds(), cadence, financials: null)), total, page, size);
     }
 
     // The hot paths of the list are compiled once: per call EF otherwise walks and hashes the expression tree to find
@@ -226,13 +218,17 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
     private static readonly Func<CrmDbContext, string, CancellationToken, Task<int>> GramCount =
         EF.CompileAsyncQuery((CrmDbContext db, string gram, CancellationToken ct) => db.FirmSearchGrams.Count(g => g.Gram == gram));
 
+    // Written from the firms to the gram's rows (the same inner join, the same plan: the gram key drives it and gives the
+    // order): joined the other way, EF wraps the filtered firms in a derived table of all their columns, which SQLite
+    // flattens again on every prepare (it caches no statements); this shape's statement prepared in half the time (~70
+    // µs less per page, measured with the 50,000-firm file, issue 8).
     private static readonly Func<CrmDbContext, string, int, int, IAsyncEnumerable<FirmColumns>> GramPageByName =
-        EF.CompileAsyncQuery((CrmDbContext db, string gram, int skip, int take) => db.FirmSearchGrams.Where(g => g.Gram == gram)
-            .Join(db.Firms.AsNoTracking().Where(f => !f.IsArchived), g => g.FirmId, f => f.Id, (g, f) => new { g.Name, g.FirmId, Firm = f })
+        EF.CompileAsyncQuery((CrmDbContext db, string gram, int skip, int take) => db.Firms.AsNoTracking().Where(f => !f.IsArchived)
+            .Join(db.FirmSearchGrams.Where(g => g.Gram == gram), f => f.Id, g => g.FirmId, (f, g) => new { g.Name, g.FirmId, Firm = f })
             .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
             .Select(x => x.Firm)
             .Skip(skip).Take(take)
-            .Select(FirmColumns.Of));
+            .Select(FirmColumns.WithCoOfficers));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
     internal IQueryable<Firm> Ordered(FirmQuery query, bool? pending = null) => Order(Hits(query, pending ?? backlog.Pending), query.Sort).Select(h => h.Firm);
@@ -246,20 +242,4 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         "-lastVisitOn" => hits.OrderByDescending(h => h.Firm.LastVisitOn).ThenByDescending(h => h.FirmId),
         _ => hits.OrderBy(h => h.Name).ThenBy(h => h.FirmId),
     };
-}
-
-/// <summary>Keeps the context's connection open until disposed (EF otherwise opens and closes it around each query).</summary>
-internal sealed class OpenConnection : IAsyncDisposable
-{
-    private readonly DbContext _db;
-
-    private OpenConnection(DbContext db) => _db = db;
-
-    public static async Task<OpenConnection> ForAsync(DbContext db, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        return new OpenConnection(db);
-    }
-
-    public async ValueTask DisposeAsync() => await _db.Database.CloseConnectionAsync();
 }

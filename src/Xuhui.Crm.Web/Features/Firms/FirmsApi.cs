@@ -46,15 +46,21 @@ public static class FirmsApi
 
     /// <summary>
     /// Compiled once: firm detail is among the most frequent requests (issue 8). One statement projects the columns the
-    /// DTO shows with the financials and co-officers; no entity is materialised.
+    /// DTO shows with the financials and the co-officers (as one column); no entity is materialised. Read as a sequence
+    /// (the key matches one firm at most), not FirstOrDefault: that wraps the firm in a LIMIT 1 derived table of all its
+    /// columns before joining the financials, which SQLite re-flattens on every prepare.
     /// </summary>
-    private static readonly Func<CrmDbContext, long, CancellationToken, Task<FirmColumns?>> FirmWithDetails =
-        EF.CompileAsyncQuery((CrmDbContext db, long id, CancellationToken ct) =>
-            db.Firms.AsNoTracking().Where(f => f.Id == id).Select(FirmColumns.WithDetails).FirstOrDefault());
+    private static readonly Func<CrmDbContext, long, IAsyncEnumerable<FirmColumns>> FirmWithDetails =
+        EF.CompileAsyncQuery((CrmDbContext db, long id) => db.Firms.AsNoTracking().Where(f => f.Id == id).Select(FirmColumns.WithDetails));
 
     public static async Task<Results<Ok<FirmDto>, RedirectHttpResult, ProblemHttpResult>> Get(long id, CrmDbContext db, IOptions<CrmOptions> options, CancellationToken ct)
     {
-        var firm = await FirmWithDetails(db, id, ct);
+        FirmColumns? firm = null;
+        await foreach (var row in FirmWithDetails(db, id).WithCancellation(ct))
+        {
+            firm = row;
+        }
+
         // A firm merged into another answers with a permanent redirect to the survivor (if the caller's district sees it).
         // A merge archives the duplicate and nothing un-archives a firm, so a visible firm that is not archived was
         // never merged: only a missing or archived one needs the merge lookup (one query fewer on the common path).
@@ -65,7 +71,7 @@ public static class FirmsApi
 
         return firm is null
             ? Problems.NotFound($"企业 {id} 不存在 (firm not found)")
-            : TypedResults.Ok(FirmDto.From(firm, firm.CoOfficerIds ?? [], options.Value.Cadence, firm.Financials ?? []));
+            : TypedResults.Ok(FirmDto.From(firm, firm.CoOfficerIds(), options.Value.Cadence, firm.Financials ?? []));
     }
 
     public static async Task<Results<Created<FirmDto>, ValidationProblem, ProblemHttpResult>> Create(
