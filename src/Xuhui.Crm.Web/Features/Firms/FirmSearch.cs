@@ -203,9 +203,17 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
                 items.Add(firm);
             }
         }
-        else if (total > 0)
+        else if (total > 0 && !pending)
         {
             items = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(FirmColumns.WithCoOfficers).ToListAsync(ct);
+        }
+        else if (total > 0)
+        {
+            // While grams are pending the hits are a UNION ALL, and EF cannot follow a navigation (the co-officers) out of
+            // a set operation: the page's ids first, then their columns.
+            var ids = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(f => f.Id).ToListAsync(ct);
+            var rows = (await db.Firms.AsNoTracking().Where(f => ids.Contains(f.Id)).Select(FirmColumns.WithCoOfficers).ToListAsync(ct)).ToDictionary(f => f.Id);
+            items = ids.ConvertAll(id => rows[id]);
         }
 
         // One statement per page: the co-officers come in the page's own rows (FirmColumns.WithCoOfficers).
