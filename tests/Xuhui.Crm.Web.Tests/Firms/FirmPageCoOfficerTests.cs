@@ -66,7 +66,7 @@ public sealed class FirmPageCoOfficerTests(CommandCountingFactory factory) : ICl
     }
 
     [Fact]
-    public async Task A_search_page_is_one_statement_and_a_counted_one_two()
+    public async Task A_search_page_is_one_statement_and_a_count_runs_only_when_the_page_cannot_tell_the_total()
     {
         var officer = await factory.CreateUserAsync(Roles.Officer);
         using (var admin = await factory.AdminAsync())
@@ -83,10 +83,29 @@ public sealed class FirmPageCoOfficerTests(CommandCountingFactory factory) : ICl
         Assert.Equal(1, commands);
         Assert.Equal(2, page.Items.Count);
         Assert.Equal([officer.Id], page.Items.Single(f => f.Name.StartsWith("翡翠一号", StringComparison.Ordinal)).CoOfficerIds);
-        // A filtered search counts its firms and reads its page: two statements, not a third for the co-officers.
+        // A filtered search reads its page first: a first page with room to spare is the whole result, so its length is
+        // the total and no count runs; not a statement for the co-officers either.
         (commands, page) = await SearchCountingCommandsAsync(filtered);
-        Assert.Equal(2, commands);
+        Assert.Equal(1, commands);
+        Assert.Equal(2, page.Total);
         Assert.Equal([officer.Id], page.Items.Single(f => f.Name.StartsWith("翡翠一号", StringComparison.Ordinal)).CoOfficerIds);
+        // A full first page, or a later page, may have more behind it: those are counted.
+        foreach (var (pageNumber, size, items) in new[] { (1, 2, 2), (1, 1, 1), (2, 1, 1), (3, 1, 0) })
+        {
+            (commands, page) = await SearchCountingCommandsAsync(filtered with { Page = pageNumber, PageSize = size });
+            Assert.Equal(2, commands);
+            Assert.Equal(2, page.Total);
+            Assert.Equal(items, page.Items.Count);
+        }
+
+        // The same for a longer query (no count cache): one statement while the first page has room.
+        (commands, page) = await SearchCountingCommandsAsync(gram with { Q = "翡翠二号" });
+        Assert.Equal(1, commands);
+        Assert.Equal(1, page.Total);
+        (commands, page) = await SearchCountingCommandsAsync(gram with { Q = "翡翠二号", Page = 2 });
+        Assert.Equal(2, commands);
+        Assert.Equal(1, page.Total);
+        Assert.Empty(page.Items);
     }
 
     [Theory]

@@ -191,34 +191,51 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         // Taken once, so the count and the page agree.
         var pending = backlog.Pending;
         var gramOnly = IsGramOnly(query, out var gram) && !pending;
-        // The gram index knows no districts: with a district scope the count reads the (filtered) firms.
-        var total = gramOnly && db.District is null
-            ? await counts.GetAsync(gram, c => GramCount(db, gram, c), ct)
-            : await Hits(query, pending).CountAsync(ct);
-        List<FirmColumns> items = [];
-        if (total > 0 && gramOnly && query.Sort is null or "name")
+        int total;
+        List<FirmColumns> items;
+        if (gramOnly && db.District is null)
         {
-            await foreach (var firm in GramPageByName(db, gram, (page - 1) * size, size).WithCancellation(ct))
-            {
-                items.Add(firm);
-            }
+            // The count of a one- or two-character query is the gram's (cached) row count.
+            total = await counts.GetAsync(gram, c => GramCount(db, gram, c), ct);
+            items = total > 0 ? await PageAsync(query, pending, gramOnly, gram, page, size, ct) : [];
         }
-        else if (total > 0 && !pending)
+        else
         {
-            items = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(FirmColumns.WithCoOfficers).ToListAsync(ct);
-        }
-        else if (total > 0)
-        {
-            // While grams are pending the hits are a UNION ALL, and EF cannot follow a navigation (the co-officers) out of
-            // a set operation: the page's ids first, then their columns.
-            var ids = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(f => f.Id).ToListAsync(ct);
-            var rows = (await db.Firms.AsNoTracking().Where(f => ids.Contains(f.Id)).Select(FirmColumns.WithCoOfficers).ToListAsync(ct)).ToDictionary(f => f.Id);
-            items = ids.ConvertAll(id => rows[id]);
+            // The page first: a first page with room to spare holds every match, so its length is the count and the
+            // count's statement (which repeats the page's gram work; no cache for longer queries or filters) is not run.
+            // Most searches of three or more characters end here (issue 8).
+            items = await PageAsync(query, pending, gramOnly, gram, page, size, ct);
+            total = page == 1 && items.Count < size ? items.Count : await Hits(query, pending).CountAsync(ct);
         }
 
         // One statement per page: the co-officers come in the page's own rows (FirmColumns.WithCoOfficers).
         var cadence = options.Value.Cadence;
         return new FirmPage(items.ConvertAll(f => FirmDto.From(f, f.CoOfficerIds(), cadence, financials: null)), total, page, size);
+    }
+
+    private async Task<List<FirmColumns>> PageAsync(FirmQuery query, bool pending, bool gramOnly, string gram, int page, int size, CancellationToken ct)
+    {
+        if (gramOnly && query.Sort is null or "name")
+        {
+            List<FirmColumns> items = [];
+            await foreach (var firm in GramPageByName(db, gram, (page - 1) * size, size).WithCancellation(ct))
+            {
+                items.Add(firm);
+            }
+
+            return items;
+        }
+
+        if (!pending)
+        {
+            return await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(FirmColumns.WithCoOfficers).ToListAsync(ct);
+        }
+
+        // While grams are pending the hits are a UNION ALL, and EF cannot follow a navigation (the co-officers) out of a
+        // set operation: the page's ids first, then their columns.
+        var ids = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(f => f.Id).ToListAsync(ct);
+        var rows = (await db.Firms.AsNoTracking().Where(f => ids.Contains(f.Id)).Select(FirmColumns.WithCoOfficers).ToListAsync(ct)).ToDictionary(f => f.Id);
+        return ids.ConvertAll(id => rows[id]);
     }
 
     // The hot paths of the list are compiled once: per call EF otherwise walks and hashes the expression tree to find
