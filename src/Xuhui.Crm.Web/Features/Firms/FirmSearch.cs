@@ -215,10 +215,18 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
 
     private async Task<List<FirmColumns>> PageAsync(FirmQuery query, bool pending, bool gramOnly, string gram, int page, int size, CancellationToken ct)
     {
+        // A page number far past any result (page=2147483647) must not overflow into a negative offset.
+        var offset = (long)(page - 1) * size;
+        if (offset > int.MaxValue)
+        {
+            return [];
+        }
+
+        var skip = (int)offset;
         if (gramOnly && query.Sort is null or "name")
         {
             List<FirmColumns> items = [];
-            await foreach (var firm in GramPageByName(db, gram, (page - 1) * size, size).WithCancellation(ct))
+            await foreach (var firm in GramPageByName(db, gram, skip, size).WithCancellation(ct))
             {
                 items.Add(firm);
             }
@@ -228,12 +236,12 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
 
         if (!pending)
         {
-            return await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(FirmColumns.WithCoOfficers).ToListAsync(ct);
+            return await Ordered(query, pending).Skip(skip).Take(size).Select(FirmColumns.WithCoOfficers).ToListAsync(ct);
         }
 
         // While grams are pending the hits are a UNION ALL, and EF cannot follow a navigation (the co-officers) out of a
         // set operation: the page's ids first, then their columns.
-        var ids = await Ordered(query, pending).Skip((page - 1) * size).Take(size).Select(f => f.Id).ToListAsync(ct);
+        var ids = await Ordered(query, pending).Skip(skip).Take(size).Select(f => f.Id).ToListAsync(ct);
         var rows = (await db.Firms.AsNoTracking().Where(f => ids.Contains(f.Id)).Select(FirmColumns.WithCoOfficers).ToListAsync(ct)).ToDictionary(f => f.Id);
         return ids.ConvertAll(id => rows[id]);
     }
