@@ -5,12 +5,7 @@ using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Data;
 
-/// <summary>
-/// The pragmas reach every physical connection, and a pooled connection is not configured again per query. It counts
-/// physical connections, so it runs alone: other classes call <see cref="SqliteConnection.ClearAllPools"/>, which can
-/// give it a second physical connection mid-test (it once counted 2 instead of 1, in one run of many, under load).
-/// </summary>
-[Collection(SqlitePoolsCollection.Name)]
+/// <summary>The pragmas reach every physical connection, and a pooled connection is not configured again per query.</summary>
 public sealed class SqlitePragmasTests
 {
     [Fact]
@@ -56,10 +51,4 @@ public sealed class SqlitePragmasTests
         Assert.Equal(2, pragmas.Applied);
         SqliteConnection.ClearAllPools();
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SqlitePoolsCollection
-{
-    public const string Name = "sqlite pools";
 }
