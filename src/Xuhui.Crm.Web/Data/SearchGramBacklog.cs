@@ -311,12 +311,16 @@ public sealed class SearchBacklogState
 /// <summary>
 /// Writes the grams of the search backlog in the background: on start (firms an interrupted import committed), when an
 /// import asks (<see cref="Request"/>, right after its firms commit: the import answers without waiting for ~2 M gram
-/// rows), and on a poll every Crm:Search:BacklogPollSeconds for backlog left by another instance of a city deployment.
-/// A failed pass is logged and retried at the next poll; the backlog rows stay until their grams are in.
+/// rows), and, on PostgreSQL, on a poll every Crm:Search:BacklogPollSeconds for backlog left by another instance of a
+/// city deployment. A SQLite file has one service process, whose own imports ask, so there is nothing to poll for there.
+/// A failed pass is logged and retried after the poll interval; the backlog rows stay until their grams are in.
+/// The look for a backlog runs on a connection of its own, outside the DbContext pool, so a background poll never
+/// takes a pooled context from under a request.
 /// </summary>
 public sealed class SearchGramDrainer(
     IServiceScopeFactory scopes,
     SearchBacklogState state,
+    Infrastructure.DataPaths paths,
     Microsoft.Extensions.Options.IOptions<Infrastructure.CrmOptions> options,
     ILogger<SearchGramDrainer> logger) : BackgroundService
 {
@@ -356,7 +360,7 @@ public sealed class SearchGramDrainer(
         {
             try
             {
-                if (!state.Dirty && await AnyAsync(stoppingToken))
+                if (!state.Dirty && !paths.IsSqlite && await AnyAsync(stoppingToken))
                 {
                     state.Mark();
                 }
@@ -400,10 +404,15 @@ public sealed class SearchGramDrainer(
         }
     }
 
+    /// <summary>Whether any firm is on the backlog, read on a plain connection (not a pooled context).</summary>
     private async Task<bool> AnyAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        return await db.FirmSearchBacklog.AnyAsync(ct);
+        await using DbConnection connection = paths.IsSqlite
+            ? new SqliteConnection(paths.ConnectionString)
+            : new NpgsqlConnection(paths.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM \"FirmSearchBacklog\" LIMIT 1";
+        return await command.ExecuteScalarAsync(ct) is not null;
     }
 }

@@ -153,7 +153,8 @@ public sealed class ImportSearchTests(ImportSearchTests.Factory factory) : IClas
         // What a restarted process does on start, with a state of its own (a new process knows nothing pending).
         var state = new SearchBacklogState();
         var restarted = new SearchGramDrainer(
-            factory.Services.GetRequiredService<IServiceScopeFactory>(), state, factory.Services.GetRequiredService<IOptions<CrmOptions>>(), NullLogger<SearchGramDrainer>.Instance);
+            factory.Services.GetRequiredService<IServiceScopeFactory>(), state, factory.Services.GetRequiredService<DataPaths>(),
+            factory.Services.GetRequiredService<IOptions<CrmOptions>>(), NullLogger<SearchGramDrainer>.Instance);
         await restarted.StartAsync(CancellationToken.None);
         try
         {
@@ -219,5 +220,46 @@ public sealed class ImportSearchTests(ImportSearchTests.Factory factory) : IClas
         await CaughtUpAsync();
         using var again = await admin.UploadAsync(ImportFiles.Csv([Header, ["上海珊瑚待索引科技有限公司", null, null, null]]), "dup.csv", "?dryRun=true");
         Assert.Equal(1, (await again.ExpectAsync(HttpStatusCode.OK))!["counts"]!["possibleDuplicate"]!.GetValue<int>());
+    }
+}
+
+/// <summary>
+/// A city deployment's instances share one PostgreSQL database: a backlog another instance left (its import crashed before
+/// its drain, or its drain failed) is found by this instance's poll and drained, without an import of its own asking.
+/// </summary>
+[Trait("Provider", "PostgresOnly")]
+public sealed class SearchBacklogPollTests(SearchBacklogPollTests.Factory factory) : IClassFixture<SearchBacklogPollTests.Factory>
+{
+    public sealed class Factory : CrmFactory
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Crm:Search:BacklogPollSeconds", "1")];
+    }
+
+    [Fact]
+    public async Task A_backlog_left_by_another_instance_is_found_by_the_poll_and_drained()
+    {
+        Assert.True(TestProvider.IsPostgres, "PostgreSQL-only: run through tests/run.sh or set XUHUI_TEST_PROVIDER=Postgres and XUHUI_TEST_PG");
+        using var admin = await factory.AdminAsync();
+        var firm = await admin.CreateFirmAsync(TestData.Firm("上海鹦鹉螺轮询科技有限公司", ImportFiles.Code()));
+        var id = firm.Id();
+        Assert.False(factory.Services.GetRequiredService<SearchBacklogState>().Pending);
+
+        // Written past this instance, as another instance's import leaves it: no grams yet, the firm on the backlog.
+        await factory.WithDbAsync(async db =>
+        {
+            await db.FirmSearchGrams.Where(g => g.FirmId == id).ExecuteDeleteAsync();
+            db.FirmSearchBacklog.Add(new FirmSearchBacklog { FirmId = id });
+            await db.SaveChangesAsync();
+        });
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && await factory.WithDbAsync(db => db.FirmSearchBacklog.AnyAsync(b => b.FirmId == id)))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(await factory.WithDbAsync(db => db.FirmSearchBacklog.AnyAsync(b => b.FirmId == id)), "the poll did not drain the backlog within 60 s");
+        Assert.True(await factory.WithDbAsync(db => db.FirmSearchGrams.AnyAsync(g => g.FirmId == id && g.Gram == "鹦鹉")));
+        Assert.Equal(1, (await admin.GetJsonAsync($"/api/firms?q={Uri.EscapeDataString("鹦鹉螺轮询")}"))["total"]!.GetValue<int>());
     }
 }
