@@ -94,8 +94,9 @@ public sealed class SearchOptions
     public int CountCacheSeconds { get; set; } = 5;
 
     /// <summary>
-    /// How often an instance looks for a search backlog it was not told of (seconds, at least 1): one left by another
-    /// instance's import or by a failed drain. An instance's own imports start their drain at once.
+    /// How often a failed drain of the search backlog is retried, and, on PostgreSQL, how often an instance looks for a
+    /// backlog another instance's import left (seconds, at least 1). An instance's own imports start their drain at once;
+    /// on SQLite (one process per file) nothing is polled.
     /// </summary>
     public int BacklogPollSeconds { get; set; } = 5;
 }
