@@ -41,7 +41,8 @@ public sealed class FirmPageCoOfficerTests(CommandCountingFactory factory) : ICl
             [none.Id()] = [],
         };
 
-        // 琥 and 琥珀: the compiled gram page; -name, a status filter and a longer query: the general path.
+        // 琥 and 琥珀: the compiled gram page; 琥珀甲: the compiled longer-query page; -name and a status filter: the
+        // general path.
         foreach (var query in new[] { "q=%E7%90%A5", "q=%E7%90%A5%E7%8F%80", "q=%E7%90%A5&sort=-name", "q=%E7%90%A5%E7%8F%80&status=active", "q=%E7%90%A5%E7%8F%80%E7%94%B2" })
         {
             var items = (await admin.GetJsonAsync($"/api/firms?{query}"))["items"]!.AsArray();

@@ -87,13 +87,30 @@ public sealed class FirmQueryPlanTests(CrmFactory factory) : IClassFixture<CrmFa
         Assert.True(plan.Count > 0, text);
     }
 
-    private async Task<List<string>> PlanAsync(FirmQuery query, bool paged = false)
+    [Fact]
+    public async Task The_compiled_page_of_a_longer_search_walks_the_gram_key_in_name_order_and_narrows_on_the_full_key()
+    {
+        // The shape most searches of three or more characters take (no filter, name order): FirmSearch.TextPage.
+        var plan = await PlanAsync((db, _) => FirmSearch.TextPage.Compile()(db, "生物", "医药", "生物医药", 20, 20));
+        var text = string.Join("\n", plan);
+
+        Assert.Contains(plan, line => line.StartsWith("SEARCH ", StringComparison.Ordinal) && line.Contains("USING PRIMARY KEY (Gram=?)", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("(Gram=? AND Name=? AND FirmId=?)", StringComparison.Ordinal));
+        Assert.True(plan.Any(line => line.Contains("USING INTEGER PRIMARY KEY", StringComparison.Ordinal)), text);
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN ", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    private Task<List<string>> PlanAsync(FirmQuery query, bool paged = false) =>
+        PlanAsync((_, search) => paged ? search.Ordered(query).Skip(20).Take(20) : search.Filter(query));
+
+    private async Task<List<string>> PlanAsync<T>(Func<CrmDbContext, FirmSearch, IQueryable<T>> build)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         var search = scope.ServiceProvider.GetRequiredService<FirmSearch>();
         await db.Database.OpenConnectionAsync();
-        await using DbCommand command = (paged ? search.Ordered(query).Skip(20).Take(20) : search.Filter(query)).CreateDbCommand();
+        await using DbCommand command = build(db, search).CreateDbCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();

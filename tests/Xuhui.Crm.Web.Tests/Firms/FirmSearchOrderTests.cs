@@ -38,6 +38,22 @@ public sealed partial class FirmSearchOrderTests(CrmFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task The_compiled_page_of_a_longer_search_is_ordered_by_the_gram_rows_columns()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Xuhui.Crm.Web.Data.CrmDbContext>();
+        var sql = FirmSearch.TextPage.Compile()(db, "生物", "医药", "生物医药", 20, 20).ToQueryString();
+
+        // The lead gram's rows are a derived table joined to the firms; the page is ordered by its columns.
+        var leadAlias = LeadGramTable().Match(sql);
+        Assert.True(leadAlias.Success, sql);
+        var orderBy = sql[(sql.LastIndexOf("ORDER BY", StringComparison.Ordinal) + "ORDER BY".Length)..];
+        var keys = OrderKey().Matches(orderBy).Select(m => (Alias: m.Groups[1].Value, Column: m.Groups[2].Value)).ToList();
+        Assert.All(keys, k => Assert.Equal(leadAlias.Groups[1].Value, k.Alias));
+        Assert.Equal(["Name", "FirmId"], keys.Select(k => k.Column));
+    }
+
+    [Fact]
     public async Task A_list_without_text_is_ordered_by_the_firms_own_columns()
     {
         await using var scope = factory.Services.CreateAsyncScope();
@@ -51,6 +67,9 @@ public sealed partial class FirmSearchOrderTests(CrmFactory factory) : IClassFix
 
     [GeneratedRegex("\"FirmSearchGrams\" AS \"?(\\w+)")]
     private static partial Regex GramAlias();
+
+    [GeneratedRegex("FROM \"FirmSearchGrams\" AS \"?\\w+\"?\\s+WHERE \"?\\w+\"?\\.\"Gram\" = @\\w+\\s*\\) AS \"?(\\w+)")]
+    private static partial Regex LeadGramTable();
 
     [GeneratedRegex("\"?(\\w+)\"?\\.\"(\\w+)\"")]
     private static partial Regex OrderKey();

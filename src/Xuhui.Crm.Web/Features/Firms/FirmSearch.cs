@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Firms;
@@ -205,7 +206,9 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
             // count's statement (which repeats the page's gram work; no cache for longer queries or filters) is not run.
             // Most searches of three or more characters end here (issue 8).
             items = await PageAsync(query, pending, gramOnly, gram, page, size, ct);
-            total = page == 1 && items.Count < size ? items.Count : await Hits(query, pending).CountAsync(ct);
+            total = page == 1 && items.Count < size ? items.Count
+                : IsTextOnly(query, pending, out var text) ? await TextCount(db, text.Lead, text.Tail, text.Q, ct)
+                : await Hits(query, pending).CountAsync(ct);
         }
 
         // One statement per page: the co-officers come in the page's own rows (FirmColumns.WithCoOfficers).
@@ -227,6 +230,17 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         {
             List<FirmColumns> items = [];
             await foreach (var firm in GramPageByName(db, gram, skip, size).WithCancellation(ct))
+            {
+                items.Add(firm);
+            }
+
+            return items;
+        }
+
+        if (query.Sort is null or "name" && IsTextOnly(query, pending, out var text))
+        {
+            List<FirmColumns> items = [];
+            await foreach (var firm in TextPageByName(db, text.Lead, text.Tail, text.Q, skip, size).WithCancellation(ct))
             {
                 items.Add(firm);
             }
@@ -262,6 +276,47 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
             .Select(x => x.Firm)
             .Skip(skip).Take(take)
             .Select(FirmColumns.WithCoOfficers));
+
+    /// <summary>
+    /// A query of three or more characters, no other filter and no backlog pending: the shape of most searches that the
+    /// count cache cannot serve, including every zero-hit one. Its page and count are compiled like the short ones.
+    /// </summary>
+    private static bool IsTextOnly(FirmQuery query, bool pending, out (string Lead, string Tail, string Q) text)
+    {
+        var q = SearchText.Normalize(query.Q);
+        text = (string.Empty, string.Empty, q);
+        if (pending || SearchText.RuneLength(q) <= 2
+            || query is not { Program: null, Stage: null, OfficerId: null, Zone: null, Industry: null, Tier: null, Status: null })
+        {
+            return false;
+        }
+
+        text = (SearchText.LeadGram(q), SearchText.TailGram(q), q);
+        return true;
+    }
+
+    /// <summary>
+    /// The page of a query of three or more characters in name order (<see cref="IsTextOnly"/>): the same joins and
+    /// conditions as <see cref="Hits"/>, written from the firms like <see cref="GramPageByName"/>. When the last pair is
+    /// the lead pair, the narrowing seek finds the row itself. Kept as an expression so the plan tests can read its SQL.
+    /// </summary>
+    internal static readonly Expression<Func<CrmDbContext, string, string, string, int, int, IQueryable<FirmColumns>>> TextPage =
+        (db, lead, tail, q, skip, take) => db.Firms.AsNoTracking().Where(f => !f.IsArchived)
+            .Join(db.FirmSearchGrams.Where(g => g.Gram == lead), f => f.Id, g => g.FirmId, (f, g) => new { g.Name, g.FirmId, Firm = f })
+            .Where(x => db.FirmSearchGrams.Any(t => t.Gram == tail && t.Name == x.Name && t.FirmId == x.FirmId))
+            .Where(x => x.Firm.SearchText.Contains(q))
+            .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
+            .Select(x => x.Firm)
+            .Skip(skip).Take(take)
+            .Select(FirmColumns.WithCoOfficers);
+
+    private static readonly Func<CrmDbContext, string, string, string, int, int, IAsyncEnumerable<FirmColumns>> TextPageByName =
+        EF.CompileAsyncQuery(TextPage);
+
+    private static readonly Func<CrmDbContext, string, string, string, CancellationToken, Task<int>> TextCount =
+        EF.CompileAsyncQuery((CrmDbContext db, string lead, string tail, string q, CancellationToken ct) => db.FirmSearchGrams.Where(g => g.Gram == lead)
+            .Join(db.Firms.Where(f => !f.IsArchived), g => g.FirmId, f => f.Id, (g, f) => new { g.Name, g.FirmId, f.SearchText })
+            .Count(x => db.FirmSearchGrams.Any(t => t.Gram == tail && t.Name == x.Name && t.FirmId == x.FirmId) && x.SearchText.Contains(q)));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
     internal IQueryable<Firm> Ordered(FirmQuery query, bool? pending = null) => Order(Hits(query, pending ?? backlog.Pending), query.Sort).Select(h => h.Firm);
