@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Writes the statements the service sends to PostgreSQL for a firm search (as EF Core 10 / Npgsql render them, taken
-from the server's log), with the first query of each class from queries.json inlined, under EXPLAIN ANALYZE.
+"""Writes the statements the service sends to PostgreSQL for a firm search (the shape EF Core 10 / Npgsql render for
+FirmSearch's compiled queries, columns trimmed), with the first query of each class from queries.json inlined, under
+EXPLAIN ANALYZE.
 
   explain.py QUERIES.json > explain.sql
 """
 import json
 import sys
 
-COLUMNS = 'f1."Id", f1."Name", f1."SearchText"'  # the service selects every column; the plan does not depend on it
+COLUMNS = 'f."Id", f."Name", f."SearchText"'  # the service selects every column and the co-officers; the plan does not depend on it
 
 
 def lit(s):
@@ -19,18 +20,27 @@ def main():
     out = ["\\pset pager off"]
     for name, qs in queries.items():
         q = qs[0]
-        lead = q[:2]
-        # FirmSearch: the lead gram's rows joined to their live firms, the whole text confirmed on the firm when the
-        # query is longer than the gram, ordered by the gram row's own (Name, FirmId).
-        joined = (f'FROM "FirmSearchGrams" AS f INNER JOIN (SELECT f0.* FROM "Firms" AS f0 WHERE NOT (f0."IsArchived")) AS f1 '
-                  f'ON f."FirmId" = f1."Id" WHERE f."Gram" = {lit(lead)}'
-                  + (f' AND f1."SearchText" LIKE {lit("%" + q + "%")}' if len(q) > 2 else ""))
-        count = (f'SELECT count(*)::int FROM "FirmSearchGrams" AS f WHERE f."Gram" = {lit(lead)}' if len(q) <= 2
-                 else f'SELECT count(*)::int {joined}')
-        page = f'SELECT {COLUMNS} {joined} ORDER BY f."Name", f."FirmId" LIMIT 20 OFFSET 0'
-        out.append(f"\\echo '-- {name}: {q} (count, then the first page; the service skips the page when the count is 0)'")
-        out.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) {count};")
-        out.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) {page};")
+        lead, tail = q[:2], q[-2:]
+        # FirmSearch, no filter, name order (compiled: GramPageByName for 1-2 characters, TextPage and its count for
+        # longer queries). The lead gram's rows are joined to their live firms and ordered by the gram row's own (Name,
+        # FirmId); a longer query keeps the rows that also have its last pair (a seek on the full key) and confirms the
+        # whole text on the firm.
+        grams = f'(SELECT f0."Name", f0."FirmId" FROM "FirmSearchGrams" AS f0 WHERE f0."Gram" = {lit(lead)}) AS f1'
+        where = 'NOT (f."IsArchived")'
+        if len(q) > 2:
+            where += (f' AND EXISTS (SELECT 1 FROM "FirmSearchGrams" AS f2 WHERE f2."Gram" = {lit(tail)} AND f2."Name" = f1."Name"'
+                      f' AND f2."FirmId" = f1."FirmId") AND strpos(f."SearchText", {lit(q)}) > 0')
+        joined = f'FROM "Firms" AS f INNER JOIN {grams} ON f."Id" = f1."FirmId" WHERE {where}'
+        page = f'SELECT {COLUMNS} {joined} ORDER BY f1."Name", f1."FirmId" LIMIT 20 OFFSET 0'
+        if len(q) <= 2:
+            count = f'SELECT count(*)::int FROM "FirmSearchGrams" AS f WHERE f."Gram" = {lit(lead)}'
+            out.append(f"\\echo '-- {name}: {q} (the count, cached for a few seconds, then the first page unless it is 0)'")
+            out.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) {count};")
+            out.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) {page};")
+        else:
+            out.append(f"\\echo '-- {name}: {q} (the first page; the count only when the page is full)'")
+            out.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) {page};")
+            out.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) SELECT count(*)::int {joined};")
     print("\n".join(out))
 
 
