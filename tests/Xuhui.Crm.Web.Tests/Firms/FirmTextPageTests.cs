@@ -39,12 +39,13 @@ public sealed class FirmTextPageTests(CrmFactory factory) : IClassFixture<CrmFac
         foreach (var q in new[] { "鹈鹕湾", "鹈鹕湾科技", "湾科技有限", "鹈鹕鹈鹕", "鹈鹕鹈", "鹈鹕湾蝴蝶" })
         {
             var expected = names.Where(n => n != archived && n.Contains(q, StringComparison.Ordinal)).Select(n => ids[n]).ToHashSet();
-            var general = await factory.WithDbAsync(async db =>
+            List<long> general;
+            await using (var scope = factory.Services.CreateAsyncScope())
             {
-                var search = new FirmSearch(db, factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Xuhui.Crm.Web.Infrastructure.CrmOptions>>(),
-                    factory.Services.GetRequiredService<GramCountCache>(), new Xuhui.Crm.Web.Data.SearchBacklogState());
-                return await search.Ordered(new FirmQuery(q, null, null, null, null, null, null, null, null, null, null)).Select(f => f.Id).ToListAsync();
-            });
+                // The general path: the same query through FirmSearch's uncompiled LINQ (nothing is pending here).
+                var search = scope.ServiceProvider.GetRequiredService<FirmSearch>();
+                general = await search.Ordered(new FirmQuery(q, null, null, null, null, null, null, null, null, null, null), pending: false).Select(f => f.Id).ToListAsync();
+            }
 
             // Through the API, page by page (20 a page), and the total from the compiled count when the page is full.
             var paged = new List<long>();

@@ -181,9 +181,11 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
     {
         var q = SearchText.Normalize(query.Q);
         gram = q.Length > 0 ? SearchText.LeadGram(q) : string.Empty;
-        return q.Length > 0 && SearchText.RuneLength(q) <= 2
-            && query is { Program: null, Stage: null, OfficerId: null, Zone: null, Industry: null, Tier: null, Status: null };
+        return q.Length > 0 && SearchText.RuneLength(q) <= 2 && Unfiltered(query);
     }
+
+    private static bool Unfiltered(FirmQuery query) =>
+        query is { Program: null, Stage: null, OfficerId: null, Zone: null, Industry: null, Tier: null, Status: null };
 
     public async Task<FirmPage> SearchAsync(FirmQuery query, CancellationToken ct)
     {
@@ -192,22 +194,23 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         // Taken once, so the count and the page agree.
         var pending = backlog.Pending;
         var gramOnly = IsGramOnly(query, out var gram) && !pending;
+        var textOnly = IsTextOnly(query, pending, out var text);
         int total;
         List<FirmColumns> items;
         if (gramOnly && db.District is null)
         {
             // The count of a one- or two-character query is the gram's (cached) row count.
             total = await counts.GetAsync(gram, c => GramCount(db, gram, c), ct);
-            items = total > 0 ? await PageAsync(query, pending, gramOnly, gram, page, size, ct) : [];
+            items = total > 0 ? await PageAsync(query, pending, gram, null, page, size, ct) : [];
         }
         else
         {
             // The page first: a first page with room to spare holds every match, so its length is the count and the
             // count's statement (which repeats the page's gram work; no cache for longer queries or filters) is not run.
             // Most searches of three or more characters end here (issue 8).
-            items = await PageAsync(query, pending, gramOnly, gram, page, size, ct);
+            items = await PageAsync(query, pending, gramOnly ? gram : null, textOnly ? text : null, page, size, ct);
             total = page == 1 && items.Count < size ? items.Count
-                : IsTextOnly(query, pending, out var text) ? await TextCount(db, text.Lead, text.Tail, text.Q, ct)
+                : textOnly ? await TextCount(db, text.Lead, text.Tail, text.Q, ct)
                 : await Hits(query, pending).CountAsync(ct);
         }
 
@@ -216,7 +219,12 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         return new FirmPage(items.ConvertAll(f => FirmDto.From(f, f.CoOfficerIds(), cadence, financials: null)), total, page, size);
     }
 
-    private async Task<List<FirmColumns>> PageAsync(FirmQuery query, bool pending, bool gramOnly, string gram, int page, int size, CancellationToken ct)
+    /// <summary>
+    /// One page of the search: compiled for a short query (<paramref name="gram"/>) or a longer one (<paramref name="text"/>)
+    /// without filters in name order, the general path otherwise.
+    /// </summary>
+    private async Task<List<FirmColumns>> PageAsync(
+        FirmQuery query, bool pending, string? gram, (string Lead, string Tail, string Q)? text, int page, int size, CancellationToken ct)
     {
         // A page number far past any result (page=2147483647) must not overflow into a negative offset.
         var offset = (long)(page - 1) * size;
@@ -226,26 +234,17 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         }
 
         var skip = (int)offset;
-        if (gramOnly && query.Sort is null or "name")
+        if (query.Sort is null or "name")
         {
-            List<FirmColumns> items = [];
-            await foreach (var firm in GramPageByName(db, gram, skip, size).WithCancellation(ct))
+            if (gram is not null)
             {
-                items.Add(firm);
+                return await GramPageByName(db, gram, skip, size).ToListAsync(ct);
             }
 
-            return items;
-        }
-
-        if (query.Sort is null or "name" && IsTextOnly(query, pending, out var text))
-        {
-            List<FirmColumns> items = [];
-            await foreach (var firm in TextPageByName(db, text.Lead, text.Tail, text.Q, skip, size).WithCancellation(ct))
+            if (text is { } t)
             {
-                items.Add(firm);
+                return await TextPageByName(db, t.Lead, t.Tail, t.Q, skip, size).ToListAsync(ct);
             }
-
-            return items;
         }
 
         if (!pending)
@@ -285,8 +284,7 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
     {
         var q = SearchText.Normalize(query.Q);
         text = (string.Empty, string.Empty, q);
-        if (pending || SearchText.RuneLength(q) <= 2
-            || query is not { Program: null, Stage: null, OfficerId: null, Zone: null, Industry: null, Tier: null, Status: null })
+        if (pending || SearchText.RuneLength(q) <= 2 || !Unfiltered(query))
         {
             return false;
         }
