@@ -21,6 +21,9 @@ public sealed partial class CrmDbContext
     /// <summary>The district this context reads and writes; null reads every district.</summary>
     public string? District { get; set; }
 
+    /// <summary>Whether the deployment holds several districts (Crm:MultiDistrict): people named on a firm's work must be of its district.</summary>
+    public bool MultiDistrict { get; set; }
+
     /// <summary>The deployment's own district: new district rows written with no scope go there.</summary>
     public string HomeDistrict { get; set; } = Firm.DefaultDistrictCode;
 

@@ -30,9 +30,10 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options)
     /// the district scope, pending extra audit rows) is cleared and the clock and home district come from the scope's
     /// services. EF resets its own state (change tracker, connection, transaction) when the instance goes back to the pool.
     /// </summary>
-    internal CrmDbContext Lease(TimeProvider clock, string homeDistrict, Action? signInChanged, Action? searchIndexChanged)
+    internal CrmDbContext Lease(TimeProvider clock, string homeDistrict, bool multiDistrict, Action? signInChanged, Action? searchIndexChanged)
     {
         Clock = clock;
+        MultiDistrict = multiDistrict;
         SignInChanged = signInChanged;
         SearchIndexChanged = searchIndexChanged;
         HomeDistrict = homeDistrict;

@@ -26,6 +26,7 @@ public static class DatabaseSetup
         services.AddScoped<CrmDbContext>(sp => sp.GetRequiredService<IDbContextFactory<CrmDbContext>>().CreateDbContext().Lease(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.District,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.MultiDistrict,
             sp.GetRequiredService<Features.Auth.TokenCache>().Invalidate,
             sp.GetRequiredService<Features.Firms.GramCountCache>().Changed));
         return services;

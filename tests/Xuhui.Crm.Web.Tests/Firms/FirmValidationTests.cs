@@ -30,7 +30,7 @@ public sealed class FirmValidationTests(CrmFactory factory) : IClassFixture<CrmF
         { "financials", "[{\"year\":2025,\"highTechRevenue\":99999999999999999999999999999999}]", "financials[0].highTechRevenue" },
         { "formerNames", "null", "formerNames" },
         { "coOfficerIds", "null", "coOfficerIds" },
-        { "district", "null", "district" },
+        { "district", "\"999999\"", "district" },
         { "financials", "[null]", "financials[0]" },
         { "financials", "[{\"year\":2025,\"rdExpense\":-5}]", "financials[0].rdExpense" },
         { "financials", "[{\"year\":99999999999}]", "financials[0].year" },

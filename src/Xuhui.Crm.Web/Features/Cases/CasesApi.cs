@@ -134,7 +134,7 @@ public static class CasesApi
         {
             errors.Add("ownerId", "专员只能为自己新建案件 (officers own the cases they open)");
         }
-        else if (!await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
+        else if (!await Users.UsersApi.Assignable(db, firm.DistrictCode).AnyAsync(u => u.Id == ownerId, ct))
         {
             errors.Add("ownerId", $"用户 {ownerId} 不存在、已停用或无权负责案件");
         }
@@ -199,7 +199,7 @@ public static class CasesApi
             return Problems.NotFound($"案件 {id} 不存在 (case not found)");
         }
 
-        if (!await CanEditAsync(db, user, c, ct))
+        if (!CanEdit(user, c.OwnerId))
         {
             return Problems.Forbidden("只有案件负责人、科长或管理员可以变更阶段");
         }
@@ -340,7 +340,7 @@ public static class CasesApi
         {
             errors.Add("ownerId", "只有科长或管理员可以更换案件负责人");
         }
-        else if (ownerId != c.OwnerId && !await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
+        else if (ownerId != c.OwnerId && !await Users.UsersApi.Assignable(db, c.FirmId).AnyAsync(u => u.Id == ownerId, ct))
         {
             errors.Add("ownerId", $"用户 {ownerId} 不存在、已停用或无权负责案件");
         }
@@ -400,7 +400,7 @@ public static class CasesApi
             return Problems.NotFound($"案件 {id} 不存在 (case not found)");
         }
 
-        if (!await CanEditAsync(db, user, c, ct))
+        if (!CanEdit(user, c.OwnerId))
         {
             return Problems.Forbidden("只有案件负责人、科长或管理员可以登记年报");
         }
@@ -452,7 +452,7 @@ public static class CasesApi
             return (null!, Problems.NotFound($"案件 {id} 不存在 (case not found)"));
         }
 
-        if (!await CanEditAsync(db, user, c, ct))
+        if (!CanEdit(user, c.OwnerId))
         {
             return (c, Problems.Forbidden(forbidden));
         }
@@ -488,9 +488,12 @@ public static class CasesApi
         return (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(c => c.Id == id, ct);
     }
 
-    /// <summary>Case owners, supervisors and admins edit a case; so do the firm's officers.</summary>
-    private static async Task<bool> CanEditAsync(CrmDbContext db, ClaimsPrincipal user, Case c, CancellationToken ct) =>
-        user.IsManager() || (user.CanWrite() && (c.OwnerId == user.UserId() || await FirmAccess.CanEditAsync(db, user, c.FirmId, ct)));
+    /// <summary>
+    /// Case owners, supervisors and admins edit a case; an officer edits the cases they own, not the firm's other
+    /// cases (a co-officer or the lead officer of the firm included): who owns a case is a supervisor's assignment.
+    /// </summary>
+    public static bool CanEdit(ClaimsPrincipal user, long ownerId) =>
+        user.IsManager() || (user.CanWrite() && ownerId == user.UserId());
 
     private static async Task<ProblemHttpResult> ConflictAsync(CrmDbContext db, long id, ReferenceData reference, DateOnly today, CancellationToken ct)
     {

@@ -23,8 +23,11 @@ public sealed record FirmDto
     public bool CreditCodeOverride { get; init; }
     public string? CreditCodeOverrideReason { get; init; }
     public bool IsProspect { get; init; }
-    public string District { get; init; } = Firm.DefaultDistrictCode;
-    public string DistrictName { get; init; } = Firm.DefaultDistrictName;
+    /// <summary>Decided by the server (see FirmsApi.ResolveDistrict); in a request it may be absent, and a PUT may only repeat it.</summary>
+    public string? District { get; init; }
+
+    /// <summary>Always the reference data's name of <see cref="District"/>; ignored in a request.</summary>
+    public string? DistrictName { get; init; }
     public string? Address { get; init; }
     public string? Zone { get; init; }
     public string? Industry { get; init; }

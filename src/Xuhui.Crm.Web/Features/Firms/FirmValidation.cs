@@ -84,11 +84,6 @@ public static class FirmValidation
             errors.Add("innovationScore", "创新能力评分应在0–100之间 (0 to 100)");
         }
 
-        if (r.District.Length != 6 || !r.District.All(char.IsAsciiDigit))
-        {
-            errors.Add("district", "区划代码应为6位数字 (six digits)");
-        }
-
         if (r.FormerNames.Any(string.IsNullOrWhiteSpace))
         {
             errors.Add("formerNames", "曾用名不能为空 (empty former name)");
@@ -138,7 +133,7 @@ public static class FirmValidation
         }
     }
 
-    /// <summary>Copies the editable members; status, officers and financials are applied by the caller.</summary>
+    /// <summary>Copies the editable members; status, officers, financials and the district (the server's) are applied by the caller.</summary>
     public static void Apply(FirmDto r, Firm firm)
     {
         firm.Name = r.Name.Trim();
@@ -154,8 +149,6 @@ public static class FirmValidation
         firm.CreditCodeOverride = check is { IsValid: false };
         firm.CreditCodeOverrideReason = firm.CreditCodeOverride ? r.CreditCodeOverrideReason?.Trim() : null;
         firm.IsProspect = r.IsProspect;
-        firm.DistrictCode = r.District;
-        firm.DistrictName = r.DistrictName;
         firm.Address = Blank(r.Address);
         firm.Zone = r.Zone;
         firm.Industry = r.Industry;

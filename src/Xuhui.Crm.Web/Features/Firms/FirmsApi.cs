@@ -83,11 +83,11 @@ public static class FirmsApi
         IOptions<CrmOptions> options,
         CancellationToken ct)
     {
-        var multi = options.Value.MultiDistrict;
-        var errors = FirmValidation.Validate(request, reference, FirmValidation.ZoneDistrict(options.Value, db.District ?? request.District));
-        if (multi && db.District is null && !reference.IsDistrict(request.District))
+        var district = ResolveDistrict(request, db, reference, options.Value, out var districtError);
+        var errors = FirmValidation.Validate(request, reference, FirmValidation.ZoneDistrict(options.Value, district ?? string.Empty));
+        if (districtError is not null)
         {
-            errors.Add("district", "区划代码不在上海市 16 个区之列 (not one of Shanghai's districts)");
+            errors.Add("district", districtError);
         }
 
         var me = user.UserId();
@@ -97,7 +97,7 @@ public static class FirmsApi
             errors.Add("leadOfficerId", "专员新建企业时只能指定本人为负责人 (officers create firms for themselves)");
         }
 
-        await CheckOfficersAsync(db, errors, leadId, request.CoOfficerIds, ct);
+        await CheckOfficersAsync(db, errors, district ?? string.Empty, leadId, request.CoOfficerIds, ct);
         var code = string.IsNullOrWhiteSpace(request.CreditCode) ? null : CreditCode.Normalize(request.CreditCode);
         if (!errors.Any && code is not null && await db.Firms.AnyAsync(f => f.CreditCode == code, ct))
         {
@@ -113,12 +113,8 @@ public static class FirmsApi
         var today = ShanghaiTime.Today(clock);
         var firm = new Firm { LeadOfficerId = leadId, AssignedOn = leadId is null ? null : today, Status = request.Status };
         FirmValidation.Apply(request, firm);
-        if (multi)
-        {
-            // A district user's firms are in their district whatever the body says; a city admin names it.
-            firm.DistrictCode = db.District ?? request.District;
-            firm.DistrictName = reference.DistrictName(firm.DistrictCode);
-        }
+        firm.DistrictCode = district!;
+        firm.DistrictName = reference.DistrictName(firm.DistrictCode);
 
         firm.CoOfficers = request.CoOfficerIds.Distinct().Where(id => id != leadId).Select(id => new FirmOfficer { UserId = id }).ToList();
         firm.Financials = (request.Financials ?? []).Select(ToEntity).ToList();
@@ -165,10 +161,19 @@ public static class FirmsApi
                 FirmDto.From(firm, firm.CoOfficers.Select(o => o.UserId), cadence, withFinancials: true));
         }
 
-        var errors = FirmValidation.Validate(request, reference, FirmValidation.ZoneDistrict(options.Value, firm.DistrictCode));
-        if (options.Value.MultiDistrict && request.District != firm.DistrictCode)
+        // Who works on the firm is a supervisor's assignment: a co-officer edits the firm's facts, not its team. The lead
+        // officer still seats and unseats co-officers (as before), but cannot hand the firm on (400 below).
+        var me = user.UserId();
+        if (!user.IsManager() && firm.LeadOfficerId != me
+            && (request.LeadOfficerId != firm.LeadOfficerId || !SameOfficers(firm, request.CoOfficerIds)))
         {
-            errors.Add("district", $"企业所属区须经迁移办理：POST /api/firms/{id}/transfer (a district changes by transfer only)");
+            return Problems.Forbidden("只有负责专员、科长或管理员可以调整协办专员，只有科长或管理员可以更换负责专员 (co-officers do not reassign the firm)");
+        }
+
+        var errors = FirmValidation.Validate(request, reference, FirmValidation.ZoneDistrict(options.Value, firm.DistrictCode));
+        if (request.District is not null && request.District != firm.DistrictCode)
+        {
+            errors.Add("district", $"企业所属区不能修改，迁移请用 POST /api/firms/{id}/transfer (a district changes by transfer only)");
         }
 
         if (request.LeadOfficerId != firm.LeadOfficerId && !user.IsManager())
@@ -176,7 +181,7 @@ public static class FirmsApi
             errors.Add("leadOfficerId", "只有科长或管理员可以更换负责专员 (only supervisors assign firms)");
         }
 
-        await CheckOfficersAsync(db, errors, request.LeadOfficerId, request.CoOfficerIds, ct);
+        await CheckOfficersAsync(db, errors, firm.DistrictCode, request.LeadOfficerId, request.CoOfficerIds, ct);
         var code = string.IsNullOrWhiteSpace(request.CreditCode) ? null : CreditCode.Normalize(request.CreditCode);
         if (!errors.Any && code is not null && await db.Firms.AnyAsync(f => f.CreditCode == code && f.Id != id, ct))
         {
@@ -376,10 +381,10 @@ public static class FirmsApi
             FirmDto.From(current, current.CoOfficers.Select(o => o.UserId), cadence, withFinancials: true));
     }
 
-    private static async Task CheckOfficersAsync(CrmDbContext db, Errors errors, long? leadId, List<long> coOfficerIds, CancellationToken ct)
+    private static async Task CheckOfficersAsync(CrmDbContext db, Errors errors, string district, long? leadId, List<long> coOfficerIds, CancellationToken ct)
     {
         var ids = coOfficerIds.Append(leadId ?? 0).Where(i => i != 0).Distinct().ToList();
-        var found = await Users.UsersApi.Visible(db).Where(u => ids.Contains(u.Id) && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer).Select(u => u.Id).ToListAsync(ct);
+        var found = await Users.UsersApi.Assignable(db, district).Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
         if (leadId is not null && !found.Contains(leadId.Value))
         {
             errors.Add("leadOfficerId", $"用户 {leadId} 不存在、已停用或无权负责企业 (unknown or inactive officer)");
@@ -390,6 +395,37 @@ public static class FirmsApi
             errors.Add("coOfficerIds", $"用户 {missing} 不存在、已停用或无权负责企业 (unknown or inactive officer)");
         }
     }
+
+    /// <summary>
+    /// The district a new firm is in, decided by the server. One district: the deployment's (Crm:District). Several: a
+    /// district user's own; a city admin names one of the reference list's districts. A body may leave it out or repeat
+    /// the server's choice; any other value is refused (the name always comes from the reference data).
+    /// </summary>
+    public static string? ResolveDistrict(FirmDto request, CrmDbContext db, ReferenceData reference, CrmOptions options, out string? error)
+    {
+        error = null;
+        var decided = !options.MultiDistrict ? options.District : db.District;
+        if (decided is not null)
+        {
+            if (request.District is { } named && named != decided)
+            {
+                error = $"企业只能登记在{reference.DistrictName(decided)}（{decided}） (the firm's district is {decided})";
+            }
+
+            return decided;
+        }
+
+        if (request.District is not { } chosen || !reference.IsDistrict(chosen))
+        {
+            error = "区划代码不在上海市 16 个区之列 (not one of Shanghai's districts)";
+            return null;
+        }
+
+        return chosen;
+    }
+
+    private static bool SameOfficers(Firm firm, List<long> wanted) =>
+        wanted.Distinct().Where(i => i != firm.LeadOfficerId).Order().SequenceEqual(firm.CoOfficers.Select(o => o.UserId).Order());
 
     private static void SyncCoOfficers(CrmDbContext db, Firm firm, List<long> wanted)
     {

@@ -62,7 +62,8 @@ public static class ExportsApi
         {
             Firm = f,
             Lead = db.Users.Where(u => u.Id == f.LeadOfficerId).Select(u => u.DisplayName).FirstOrDefault(),
-            Mine = all || f.LeadOfficerId == me || db.FirmOfficers.Any(o => o.FirmId == f.Id && o.UserId == me),
+            Officer = f.LeadOfficerId == me || db.FirmOfficers.Any(o => o.FirmId == f.Id && o.UserId == me),
+            ContactId = db.Contacts.Where(c => c.FirmId == f.Id && !c.IsArchived).OrderBy(c => c.Id).Select(c => (long?)c.Id).FirstOrDefault(),
             ContactName = db.Contacts.Where(c => c.FirmId == f.Id && !c.IsArchived).OrderBy(c => c.Id).Select(c => c.Name).FirstOrDefault(),
             ContactTitle = db.Contacts.Where(c => c.FirmId == f.Id && !c.IsArchived).OrderBy(c => c.Id).Select(c => c.Title).FirstOrDefault(),
             ContactPhone = db.Contacts.Where(c => c.FirmId == f.Id && !c.IsArchived).OrderBy(c => c.Id).Select(c => c.Phone).FirstOrDefault(),
@@ -72,13 +73,32 @@ public static class ExportsApi
             r.Firm.Id, r.Firm.Name, r.Firm.CreditCode, r.Firm.EnglishName, r.Firm.Address, r.Firm.EstablishedOn,
             r.Firm.Zone, r.Firm.Industry, r.Firm.Ownership, r.Firm.Tier, r.Firm.Status,
             r.Firm.Headcount, r.Firm.RdHeadcount, r.Firm.InventionPatents, r.Firm.TechField, r.Lead, r.Firm.LastVisitOn,
-            r.ContactName, r.ContactTitle, r.Mine ? r.ContactPhone : Mask.Phone(r.ContactPhone), r.Mine ? r.ContactEmail : Mask.Email(r.ContactEmail),
+            r.ContactName, r.ContactTitle,
+            all || r.Officer ? r.ContactPhone : Mask.Phone(r.ContactPhone), all || r.Officer ? r.ContactEmail : Mask.Email(r.ContactEmail),
+            // Past the headers, not written: whose contact went out in full to someone not on the firm (see below).
+            all && !r.Officer ? r.ContactId : null,
         });
-        await SheetExport.WriteAsync(http, kind, "firms", FirmHeaders, rows, ct, row =>
+
+        // A contact shown in full to someone who is not one of the firm's officers is recorded, as a list view is; what
+        // went out is recorded even when the download is cut off part-way.
+        var seen = new List<(long ContactId, long FirmId)>();
+        try
         {
-            row[6] = row[6] is string z ? zones.GetValueOrDefault(z, z) : null;
-            row[7] = row[7] is string i ? industries.GetValueOrDefault(i, i) : null;
-        });
+            await SheetExport.WriteAsync(http, kind, "firms", FirmHeaders, rows, ct, row =>
+            {
+                row[6] = row[6] is string z ? zones.GetValueOrDefault(z, z) : null;
+                row[7] = row[7] is string i ? industries.GetValueOrDefault(i, i) : null;
+                if (row[FirmHeaders.Length] is long contactId)
+                {
+                    seen.Add((contactId, (long)row[0]!));
+                }
+            });
+        }
+        finally
+        {
+            await Operations.ContactAccessLog.RecordManyAsync(db, me, seen, "GET /api/exports/firms", CancellationToken.None);
+        }
+
         return TypedResults.Empty;
     }
 

@@ -309,7 +309,8 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
     private void StageCreate(ParsedRow row, StagedImport staged)
     {
         var today = _today;
-        var firm = new Firm { Status = FirmStatus.Active };
+        // An imported firm is in the deployment's district, like one created through the API (the sheet has no district column).
+        var firm = new Firm { Status = FirmStatus.Active, DistrictCode = db.HomeDistrict, DistrictName = reference.DistrictName(db.HomeDistrict) };
         foreach (var (field, value) in row.Values.Where(v => ImportFields.IsFirmField(v.Key)))
         {
             FirmProperties[field].SetValue(firm, value);

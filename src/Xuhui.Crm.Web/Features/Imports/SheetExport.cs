@@ -104,7 +104,8 @@ public static class SheetExport
         await foreach (var row in rows.WithCancellation(ct))
         {
             var line = new StringBuilder();
-            for (var i = 0; i < row.Length; i++)
+            // A row may carry values past the headers for the caller's own use: they are not written.
+            for (var i = 0; i < headers.Count; i++)
             {
                 if (i > 0)
                 {

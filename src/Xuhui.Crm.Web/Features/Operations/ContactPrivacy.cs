@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
@@ -22,6 +23,46 @@ public static class ContactAccessLog
         var now = db.Clock.GetUtcNow().UtcDateTime;
         db.ContactAccesses.AddRange(ids.Select(id => new ContactAccess { ContactId = id, FirmId = firmId, UserId = me, Route = route, At = now }));
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Records a bulk view (an export) of contacts, each of a firm the caller is not an officer of (the caller filters):
+    /// the same rows as one list view per firm, written with multi-row INSERTs in one transaction, so an export of tens
+    /// of thousands of firms costs a few hundred statements, not one per contact.
+    /// </summary>
+    public static async Task RecordManyAsync(CrmDbContext db, long userId, IReadOnlyCollection<(long ContactId, long FirmId)> seen, string route, CancellationToken ct)
+    {
+        if (seen.Count == 0)
+        {
+            return;
+        }
+
+        var now = db.Clock.GetUtcNow().UtcDateTime;
+        using var saving = WriteGate.Enter();
+        await WriteGate.WaitForBatchAsync(TimeSpan.FromSeconds(2), ct);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            using (var writer = new RowWriter(db.Model.FindEntityType(typeof(ContactAccess))!, db.Database.GetDbConnection())
+            {
+                Transaction = tx.GetDbTransaction(),
+            })
+            {
+                foreach (var (contactId, firmId) in seen)
+                {
+                    writer.Add(new ContactAccess { ContactId = contactId, FirmId = firmId, UserId = userId, Route = route, At = now });
+                }
+
+                writer.Flush();
+            }
+
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }
 

@@ -26,7 +26,7 @@ public static class RequestRules
 
     public static async Task ValidateAsync(
         Errors errors, string prefix, string? category, string? description, string? department, long? ownerId,
-        CrmDbContext db, ReferenceData reference, CancellationToken ct)
+        long? firmId, CrmDbContext db, ReferenceData reference, CancellationToken ct)
     {
         if (reference.RequestCategory(category) is null)
         {
@@ -47,11 +47,14 @@ public static class RequestRules
             errors.Add(prefix + "department", $"责任部门应为 (one of): {string.Join(", ", (reference.File.Departments ?? []).Select(d => d.Code))}");
         }
 
-        if (ownerId is { } owner && !await db.Users.AnyAsync(u => u.Id == owner && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
+        if (ownerId is { } owner && !await Assignable(db, firmId).AnyAsync(u => u.Id == owner, ct))
         {
             errors.Add(prefix + "ownerId", $"用户 {owner} 不存在、已停用或无权承办");
         }
     }
+
+    private static IQueryable<Domain.Users.User> Assignable(CrmDbContext db, long? firmId) =>
+        firmId is { } id ? Users.UsersApi.Assignable(db, id) : Users.UsersApi.Assignable(db, (string?)null);
 
     public static async Task<FirmRequest> NewAsync(
         CrmDbContext db, ReferenceData reference, long firmId, long? visitId, RequestChannel channel, string category, string description,

@@ -110,7 +110,7 @@ public static class RequestsApi
             errors.Add("visitId", "走访记录须属于该企业 (the visit must belong to the firm)");
         }
 
-        await RequestRules.ValidateAsync(errors, string.Empty, request.Category, request.Description, request.Department, request.OwnerId, db, reference, ct);
+        await RequestRules.ValidateAsync(errors, string.Empty, request.Category, request.Description, request.Department, request.OwnerId, request.FirmId, db, reference, ct);
         var raisedOn = request.RaisedOn ?? today;
         if (raisedOn > today)
         {
@@ -157,7 +157,7 @@ public static class RequestsApi
         }
 
         var errors = new Errors();
-        await RequestRules.ValidateAsync(errors, string.Empty, request.Category, request.Description, request.Department, request.OwnerId, db, reference, ct);
+        await RequestRules.ValidateAsync(errors, string.Empty, request.Category, request.Description, request.Department, request.OwnerId, r.FirmId, db, reference, ct);
         if (r.IsClosed)
         {
             errors.Add("status", "诉求已办结，不能再修改 (closed)");

@@ -275,7 +275,7 @@ public static class TasksApi
             errors.Add("dueOn", "截止日期必填 (required)");
         }
 
-        if (r.AssigneeId is { } a && !await db.Users.AnyAsync(u => u.Id == a && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
+        if (r.AssigneeId is { } a && !await (r.FirmId is { } firmId ? Users.UsersApi.Assignable(db, firmId) : Users.UsersApi.Assignable(db, (string?)null)).AnyAsync(u => u.Id == a, ct))
         {
             errors.Add("assigneeId", $"用户 {a} 不存在、已停用或无权承办");
         }

@@ -42,6 +42,8 @@ public static class UsersApi
         group.MapPost("/", Create);
         group.MapPut("/{id:long}", Update);
         group.MapPost("/{id:long}/deactivate", Deactivate);
+        group.MapPost("/{id:long}/reactivate", Reactivate);
+        group.MapGet("/{id:long}/audit", UserAudit.Trail);
         return api;
     }
 
@@ -51,6 +53,26 @@ public static class UsersApi
     /// </summary>
     public static IQueryable<User> Visible(CrmDbContext db) =>
         db.District is { } district ? db.Users.Where(u => u.DistrictCode == district) : db.Users;
+
+    /// <summary>
+    /// Who may be named on a firm's work (lead or co-officer, case owner, task assignee, visit officer, request handler):
+    /// an active user who writes, among those the caller sees. With several districts also of the firm's own district
+    /// (or city-wide), so a city admin cannot hand one district's firm to another district's officer either.
+    /// </summary>
+    public static IQueryable<User> Assignable(CrmDbContext db, string? firmDistrict)
+    {
+        var users = Visible(db).Where(u => u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer);
+        return db.MultiDistrict && firmDistrict is not null ? users.Where(u => u.DistrictCode == null || u.DistrictCode == firmDistrict) : users;
+    }
+
+    /// <summary><see cref="Assignable(CrmDbContext, string?)"/> for an existing firm (another district's firm is not found: no one is).</summary>
+    public static IQueryable<User> Assignable(CrmDbContext db, long firmId)
+    {
+        var users = Visible(db).Where(u => u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer);
+        return db.MultiDistrict
+            ? users.Where(u => db.Firms.Any(f => f.Id == firmId && (u.DistrictCode == null || f.DistrictCode == u.DistrictCode)))
+            : users;
+    }
 
     public static async Task<Ok<List<OfficerDto>>> Officers(CrmDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await Visible(db).AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.Id)
@@ -98,8 +120,16 @@ public static class UsersApi
             DistrictCode = district,
         };
         user.PasswordHash = hasher.HashPassword(user, request.Password!);
-        db.Users.Add(user);
-        await db.SaveChangesAsync(ct);
+        // The audit row needs the new id: both saves commit together or not at all.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Users.Add(user);
+            await db.SaveChangesAsync(ct);
+            UserAudit.Record(db, user, "created", null, passwordChanged: true);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
         return TypedResults.Created($"/api/users/{user.Id}", UserDto.From(user));
     }
 
@@ -141,6 +171,7 @@ public static class UsersApi
         }
 
         db.Entry(user).Property(u => u.Version).OriginalValue = request.Version!.Value;
+        var before = UserAudit.Snapshot.Of(user);
         // A new district changes what the user may see: their sessions end like on a role change.
         var stampChanges = request.Role != user.Role || request.Password is not null || district != user.DistrictCode;
         user.DistrictCode = district;
@@ -161,6 +192,11 @@ public static class UsersApi
             user.SecurityStamp = Guid.NewGuid().ToString("N");
         }
 
+        if (before != UserAudit.Snapshot.Of(user) || request.Password is not null)
+        {
+            UserAudit.Record(db, user, "updated", before, passwordChanged: request.Password is not null);
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
@@ -178,7 +214,7 @@ public static class UsersApi
     public static async Task<Results<Ok<HandOverSummary>, ValidationProblem, ProblemHttpResult>> Deactivate(
         long id, DeactivateRequest request, ClaimsPrincipal principal, CrmDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        var user = await Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
         {
             return Problems.NotFound($"用户 {id} 不存在 (user not found)");
@@ -204,11 +240,14 @@ public static class UsersApi
             return Problems.Field("handOverTo", "停用用户须指定接手其企业、案件和待办的人员 (name who takes over)");
         }
 
-        var successor = await db.Users.FirstOrDefaultAsync(u => u.Id == request.HandOverTo && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct);
+        // The successor takes over the user's firms: someone the caller sees, and of the user's own district (or city-wide).
+        var successor = await Assignable(db, user.DistrictCode).FirstOrDefaultAsync(u => u.Id == request.HandOverTo, ct);
         if (successor is null || successor.Id == id)
         {
-            return Problems.Field("handOverTo", "接手人须为其他在职的专员、科长或管理员 (an active officer, supervisor or admin)");
+            return Problems.Field("handOverTo", "接手人须为本区其他在职的专员、科长或管理员 (an active officer, supervisor or admin of the user's district)");
         }
+
+        var before = UserAudit.Snapshot.Of(user);
 
         var today = ShanghaiTime.Today(clock);
         var firms = await db.Firms.Include(f => f.CoOfficers).Where(f => f.LeadOfficerId == id || f.CoOfficers.Any(o => o.UserId == id)).ToListAsync(ct);
@@ -244,8 +283,44 @@ public static class UsersApi
         reports.ForEach(u => u.SupervisorId = successorSupervises ? successor.Id : null);
         user.IsActive = false;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
+        var summary = new HandOverSummary(led, co, cases.Count, tasks.Count, reports.Count);
+        UserAudit.Record(db, user, "deactivated", before, passwordChanged: false,
+            new Domain.Auditing.AuditChange("HandOverTo", null, CrmDbContext.Format(successor.Id)),
+            new Domain.Auditing.AuditChange("HandedOver", null, $"firms={led}, coOfficerFirms={co}, cases={cases.Count}, tasks={tasks.Count}, reports={reports.Count}"));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new HandOverSummary(led, co, cases.Count, tasks.Count, reports.Count));
+        return TypedResults.Ok(summary);
+    }
+
+    /// <summary>Brings a deactivated user back (with no firms: the hand-over stays); their old sessions stay revoked.</summary>
+    public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Reactivate(long id, CrmDbContext db, CancellationToken ct)
+    {
+        var user = await Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return Problems.NotFound($"用户 {id} 不存在 (user not found)");
+        }
+
+        if (user.IsActive)
+        {
+            return Problems.Conflict("该用户未停用 (not deactivated)", UserDto.From(user));
+        }
+
+        var before = UserAudit.Snapshot.Of(user);
+        user.IsActive = true;
+        user.FailedLogins = 0;
+        user.LockedUntil = null;
+        UserAudit.Record(db, user, "reactivated", before, passwordChanged: false);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Problems.Conflict("用户已被他人修改，请刷新后重试", UserDto.From(await db.Users.AsNoTracking().FirstAsync(u => u.Id == id, ct)));
+        }
+
+        return TypedResults.Ok(UserDto.From(user));
     }
 
     /// <summary>
@@ -317,7 +392,7 @@ public static class UsersApi
             {
                 errors.Add("supervisorId", "不能以自己为上级");
             }
-            else if (!await db.Users.AnyAsync(u => u.Id == sup && u.IsActive && (u.Role == Roles.Supervisor || u.Role == Roles.Admin), ct))
+            else if (!await Visible(db).AnyAsync(u => u.Id == sup && u.IsActive && (u.Role == Roles.Supervisor || u.Role == Roles.Admin), ct))
             {
                 errors.Add("supervisorId", "上级须为在职的科长或管理员 (an active supervisor)");
             }

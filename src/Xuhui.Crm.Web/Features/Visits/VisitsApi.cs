@@ -101,7 +101,7 @@ public static class VisitsApi
         var errors = await ValidateAsync(request, db, clock, ct);
         foreach (var (raised, i) in (request.RaisedRequests ?? []).Select((r, i) => (r, i)))
         {
-            await RequestRules.ValidateAsync(errors, $"raisedRequests[{i}].", raised.Category, raised.Description, raised.Department, raised.OwnerId, db, reference, ct);
+            await RequestRules.ValidateAsync(errors, $"raisedRequests[{i}].", raised.Category, raised.Description, raised.Department, raised.OwnerId, request.FirmId, db, reference, ct);
         }
 
         if (errors.Any)
@@ -208,6 +208,9 @@ public static class VisitsApi
         return TypedResults.Ok(VisitDto.From(visit, firm.Name));
     }
 
+    private static IQueryable<Domain.Users.User> Assignable(CrmDbContext db, long? firmId) =>
+        firmId is { } id ? Users.UsersApi.Assignable(db, id) : Users.UsersApi.Assignable(db, (string?)null);
+
     private static async Task<Errors> ValidateAsync(VisitRequest r, CrmDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Errors();
@@ -251,7 +254,7 @@ public static class VisitsApi
         var officerIds = (r.OfficerIds ?? []).Distinct().ToList();
         if (officerIds.Count > 0)
         {
-            var known = await db.Users.Where(u => officerIds.Contains(u.Id) && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer).CountAsync(ct);
+            var known = await Assignable(db, r.FirmId).Where(u => officerIds.Contains(u.Id)).CountAsync(ct);
             if (known != officerIds.Count)
             {
                 errors.Add("officerIds", "包含不存在或已停用的专员 (unknown or inactive officer)");
@@ -280,7 +283,7 @@ public static class VisitsApi
                 errors.Add($"followUps[{i}].dueOn", "截止日期必填 (required)");
             }
 
-            if (f.AssigneeId is { } a && !await db.Users.AnyAsync(u => u.Id == a && u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer, ct))
+            if (f.AssigneeId is { } a && !await Assignable(db, r.FirmId).AnyAsync(u => u.Id == a, ct))
             {
                 errors.Add($"followUps[{i}].assigneeId", $"用户 {a} 不存在或已停用");
             }

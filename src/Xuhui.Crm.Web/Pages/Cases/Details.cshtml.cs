@@ -29,7 +29,7 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
 
         Case = outcome.Value!;
         Program = reference.Programs.Find(Case.Program);
-        var canEdit = User.IsManager() || (User.CanWrite() && (Case.OwnerId == User.UserId() || await FirmAccess.CanEditAsync(db, User, Case.FirmId, ct)));
+        var canEdit = CasesApi.CanEdit(User, Case.OwnerId);
         Moves = MoveButtons.For(reference.Programs, Case.Program, Case.Id, Case.FirmName ?? string.Empty, Case.Stage, canEdit, $"/cases/{id}");
         People = (await UsersApi.Officers(db, ct)).Value!.ToDictionary(o => o.Id, o => o.DisplayName);
         return Page();

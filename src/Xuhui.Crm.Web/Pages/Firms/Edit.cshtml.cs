@@ -96,7 +96,7 @@ public sealed class EditModel(CrmDbContext db, ReferenceData reference, TimeProv
     {
         var firm = ApiOutcome.From<FirmDto>(await FirmsApi.Get(id, db, options, ct)).Value;
         FirmName = firm?.Name ?? string.Empty;
-        Zones = firm is null ? [] : reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, firm.District));
+        Zones = firm is null ? [] : reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, firm.District ?? options.Value.District));
         return firm;
     }
 }

@@ -44,7 +44,7 @@ public sealed class NewModel(CrmDbContext db, ReferenceData reference, TimeProvi
     public ReferenceData Reference => reference;
 
     /// <summary>The zones the new firm may lie in: those of the district it will be registered in.</summary>
-    public IEnumerable<NamedCode> Zones => reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, db.District ?? new FirmDto().District));
+    public IEnumerable<NamedCode> Zones => reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, db.District ?? options.Value.District));
     public List<OfficerDto> Officers { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -73,6 +73,8 @@ public sealed class NewModel(CrmDbContext db, ReferenceData reference, TimeProvi
             RdHeadcount = Form.RdHeadcount,
             TechField = Blank(Form.TechField),
             LeadOfficerId = User.IsManager() ? Form.LeadOfficerId : User.UserId(),
+            // The form has no district field: a city admin's firm goes to the deployment's home district.
+            District = db.District ?? options.Value.District,
         };
         var outcome = ApiOutcome.From<FirmDto>(await FirmsApi.Create(request, User, db, reference, clock, options, ct));
         if (outcome.Ok)

@@ -49,7 +49,7 @@ public sealed class IndexModel(CrmDbContext db, ReferenceData reference, TimePro
                 .Select(c => new Card(
                     c.Id, c.FirmId, c.Firm!.Name, c.Stage, c.StageSince, c.OwnerId,
                     db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.DisplayName).FirstOrDefault(),
-                    manager || (writer && (c.OwnerId == me || c.Firm.LeadOfficerId == me || db.FirmOfficers.Any(o => o.FirmId == c.FirmId && o.UserId == me)))))
+                    manager || (writer && c.OwnerId == me)))
                 .ToListAsync(ct);
             Columns.Add(new Column(stage, counts.GetValueOrDefault(stage.Code), cards));
         }
