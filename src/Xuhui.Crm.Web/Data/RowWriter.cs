@@ -43,13 +43,14 @@ internal sealed class RowWriter : IDisposable
         typeof(DateTime), typeof(DateOnly), typeof(decimal), typeof(byte[]),
     ];
 
-    public RowWriter(IEntityType entityType, DbConnection connection, string? table = null)
+    /// <param name="tableAssignsKey">Leave a generated key out of the INSERT altogether (PostgreSQL's identity columns refuse an explicit NULL).</param>
+    public RowWriter(IEntityType entityType, DbConnection connection, string? table = null, bool tableAssignsKey = false)
     {
         _connection = connection;
         _table = table ?? entityType.GetTableName()!;
         // PostgreSQL statements stay unprepared, as in the seeding writer: a NULL of the first row would fix a type.
         _prepare = connection is Microsoft.Data.Sqlite.SqliteConnection;
-        _columns = entityType.GetProperties().Where(p => !p.IsShadowProperty())
+        _columns = entityType.GetProperties().Where(p => !p.IsShadowProperty() && !(tableAssignsKey && p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
             .Select(p => (p, p.GetGetter(), p.GetTypeMapping().Converter?.ConvertToProvider, p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
             .ToArray();
         ColumnNames = _columns.Select(c => c.Property.GetColumnName()).ToList();

@@ -44,7 +44,7 @@ public static class ContactAccessLog
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            using (var writer = new RowWriter(db.Model.FindEntityType(typeof(ContactAccess))!, db.Database.GetDbConnection())
+            using (var writer = new RowWriter(db.Model.FindEntityType(typeof(ContactAccess))!, db.Database.GetDbConnection(), tableAssignsKey: true)
             {
                 Transaction = tx.GetDbTransaction(),
             })
