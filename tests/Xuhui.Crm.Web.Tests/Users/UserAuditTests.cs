@@ -94,6 +94,20 @@ public sealed class UserAuditTests(CrmFactory factory) : IClassFixture<CrmFactor
     }
 
     [Fact]
+    public async Task The_console_password_reset_is_audited_without_an_actor_or_the_new_password()
+    {
+        using var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync(Roles.Officer);
+        Assert.Equal(0, await Xuhui.Crm.Web.Features.Operations.OpsCommands.ResetPasswordAsync(factory.Services, user.UserName));
+        var entry = (await admin.GetJsonAsync($"/api/users/{user.Id}/audit"))[0]!;
+        Assert.Equal("updated", entry.Str("action"));
+        Assert.Null(entry["userId"]);
+        Assert.Equal(Xuhui.Crm.Web.Features.Users.UserAudit.PasswordSet, NewValue(entry, "Password"));
+        var hash = await factory.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.PasswordHash).SingleAsync());
+        Assert.DoesNotContain(hash, entry.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_reactivated_user_signs_in_again_but_their_old_tokens_stay_revoked()
     {
         using var admin = await factory.AdminAsync();

@@ -94,11 +94,14 @@ public static class OpsCommands
         }
 
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
+        var before = Users.UserAudit.Snapshot.Of(user);
         user.PasswordHash = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
         user.FailedLogins = 0;
         user.LockedUntil = null;
         user.IsActive = true;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
+        // Run from the console: no signed-in actor, so the entry's user is empty.
+        Users.UserAudit.Record(db, user, "updated", before, passwordChanged: true);
         await db.SaveChangesAsync();
         await Console.Out.WriteLineAsync($"new password for {userName}: {password}");
         return 0;
