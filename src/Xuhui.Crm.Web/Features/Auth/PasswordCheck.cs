@@ -56,7 +56,10 @@ public sealed class PasswordCheck(CrmDbContext db, IPasswordHasher<User> hasher,
             return counted == 0 ? await LockedAsync(user.Id, until, ct) : new PasswordVerdict(PasswordOutcome.Invalid);
         }
 
-        if (await unlocked.ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.LockedUntil, (DateTime?)null), ct) == 0)
+        // Most logins have nothing to reset: they write nothing, and only check that no concurrent failure locked the account.
+        var reset = await unlocked.Where(u => u.FailedLogins != 0 || u.LockedUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.LockedUntil, (DateTime?)null), ct);
+        if (reset == 0 && !await unlocked.AnyAsync(ct))
         {
             return await LockedAsync(user.Id, now.AddMinutes(auth.LockoutMinutes), ct);
         }
