@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Imports;
 
 /// <summary>Bodies that are not the multipart upload they claim to be: a 400 naming the file, never a 500, nothing written.</summary>
-public sealed class MalformedUploadTests(CrmFactory factory) : IClassFixture<CrmFactory>
+public sealed partial class MalformedUploadTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     private const string Csv = "企业名称,统一社会信用代码\r\n上海坏包科技有限公司,91310104MA1FL0XX0X\r\n";
 
@@ -64,6 +66,36 @@ public sealed class MalformedUploadTests(CrmFactory factory) : IClassFixture<Crm
 
         using var response = await anonymous.PostAsync("/login", content);
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"{what}: /login answered {(int)response.StatusCode}");
+        Assert.Equal(before, await factory.RowCountsAsync());
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Csrf();
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task A_malformed_upload_to_the_import_page_is_never_a_server_error(string what, string? contentType, string body)
+    {
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var login = await client.GetStringAsync("/login");
+        using (var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = "admin", ["Password"] = factory.AdminPassword, ["__RequestVerificationToken"] = Csrf().Match(login).Groups[1].Value,
+        }))
+        using (var signedIn = await client.PostAsync("/login", form))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        var before = await factory.RowCountsAsync();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await client.PostAsync("/imports?handler=Preview", content);
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{what}: /imports answered {(int)response.StatusCode}");
         Assert.Equal(before, await factory.RowCountsAsync());
     }
 }
