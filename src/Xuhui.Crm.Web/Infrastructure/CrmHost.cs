@@ -57,6 +57,7 @@ public static class CrmHost
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<ConcurrencyExceptionHandler>();
         services.AddOpenApi();
         services.AddOperations(builder.Configuration);
         services.AddCrmMetrics(builder.Configuration);

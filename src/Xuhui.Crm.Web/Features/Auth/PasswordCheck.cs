@@ -14,7 +14,7 @@ public enum PasswordOutcome
     Locked,
 }
 
-/// <param name="User">The tracked user when <see cref="PasswordOutcome.Valid"/>; changes are saved by the caller.</param>
+/// <param name="User">The user when <see cref="PasswordOutcome.Valid"/>; the counter reset and any rehash are already written.</param>
 public sealed record PasswordVerdict(PasswordOutcome Outcome, User? User = null, DateTime? LockedUntil = null);
 
 /// <summary>
@@ -41,27 +41,45 @@ public sealed class PasswordCheck(CrmDbContext db, IPasswordHasher<User> hasher,
         }
 
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        // Concurrent attempts for one user must neither lose a count nor fail on the user's version: the counter and the
+        // lock are one conditional UPDATE on the current row (no version bump: they are the system's, not an edit),
+        // and an attempt that finds the account locked by a concurrent one is answered as locked.
+        var unlocked = db.Users.Where(u => u.Id == user.Id && (u.LockedUntil == null || u.LockedUntil <= now));
         if (verdict == PasswordVerificationResult.Failed)
         {
-            user.FailedLogins++;
-            if (user.FailedLogins >= auth.MaxFailedLogins)
-            {
-                user.LockedUntil = now.AddMinutes(auth.LockoutMinutes);
-                user.FailedLogins = 0;
-            }
+            var max = auth.MaxFailedLogins;
+            var until = now.AddMinutes(auth.LockoutMinutes);
+            var counted = await unlocked.ExecuteUpdateAsync(
+                s => s.SetProperty(u => u.LockedUntil, u => u.FailedLogins + 1 >= max ? until : u.LockedUntil)
+                    .SetProperty(u => u.FailedLogins, u => u.FailedLogins + 1 >= max ? 0 : u.FailedLogins + 1),
+                ct);
+            return counted == 0 ? await LockedAsync(user.Id, until, ct) : new PasswordVerdict(PasswordOutcome.Invalid);
+        }
 
-            await db.SaveChangesAsync(ct);
-            return new PasswordVerdict(PasswordOutcome.Invalid);
+        // Most logins have nothing to reset: they write nothing, and only check that no concurrent failure locked the account.
+        var reset = await unlocked.Where(u => u.FailedLogins != 0 || u.LockedUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.LockedUntil, (DateTime?)null), ct);
+        if (reset == 0 && !await unlocked.AnyAsync(ct))
+        {
+            return await LockedAsync(user.Id, now.AddMinutes(auth.LockoutMinutes), ct);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = hasher.HashPassword(user, password);
+            // Only over the hash that was verified: a password changed meanwhile is not overwritten.
+            var verified = user.PasswordHash;
+            var rehashed = hasher.HashPassword(user, password);
+            await db.Users.Where(u => u.Id == user.Id && u.PasswordHash == verified)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, rehashed), ct);
         }
 
-        user.FailedLogins = 0;
-        user.LockedUntil = null;
         return new PasswordVerdict(PasswordOutcome.Valid, user);
+    }
+
+    private async Task<PasswordVerdict> LockedAsync(long userId, DateTime fallback, CancellationToken ct)
+    {
+        var until = await db.Users.Where(u => u.Id == userId).Select(u => u.LockedUntil).FirstOrDefaultAsync(ct);
+        return new PasswordVerdict(PasswordOutcome.Locked, LockedUntil: until ?? fallback);
     }
 
     private static class DummyHash

@@ -96,7 +96,7 @@ public static class ContactsApi
             return Problems.Forbidden("只有该企业的专员、科长或管理员可以维护联系人");
         }
 
-        var errors = Validate(request);
+        var errors = ContactRules.Validate(request);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -133,7 +133,7 @@ public static class ContactsApi
             return Problems.Conflict($"联系人已被修改：提交的版本为 {request.Version}，当前版本为 {contact.Version}", ContactDto.From(contact, true));
         }
 
-        var errors = Validate(request);
+        var errors = ContactRules.Validate(request);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -198,27 +198,6 @@ public static class ContactsApi
         await ContactErasure.ScrubOutboxAsync(db, values, paths.DataDirectory, ct);
         await tx.CommitAsync(ct);
         return TypedResults.NoContent();
-    }
-
-    private static Errors Validate(ContactRequest r)
-    {
-        var errors = new Errors();
-        if (string.IsNullOrWhiteSpace(r.Name))
-        {
-            errors.Add("name", "联系人姓名必填 (required)");
-        }
-
-        if (r.Email is { Length: > 0 } email && (!email.Contains('@', StringComparison.Ordinal) || email.Length > 200))
-        {
-            errors.Add("email", "邮箱格式无效 (invalid email)");
-        }
-
-        if (r.Phone is { Length: > 0 } phone && (phone.Length > 32 || !phone.All(ch => char.IsAsciiDigit(ch) || ch is '+' or '-' or ' ' or '(' or ')')))
-        {
-            errors.Add("phone", "电话号码格式无效 (invalid phone)");
-        }
-
-        return errors;
     }
 
     private static void Apply(ContactRequest r, Contact c)

@@ -254,6 +254,10 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
         {
             row.Error(ImportField.ContactName, "填写联系电话、职务或邮箱时须填写联系人姓名 (a contact needs a name)");
         }
+        else if (row.Values.GetValueOrDefault(ImportField.ContactName) is string contact)
+        {
+            CheckContact(row, contact);
+        }
 
         if (row.Errors.Count > 0)
         {
@@ -436,6 +440,32 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
         }
 
         return candidates.Where(c => c.SearchText.Split(SearchText.Separator).Contains(key)).Select(c => c.Id).Distinct().ToList();
+    }
+
+    /// <summary>The contacts API's rules, each error on the cell it came from: a row with a bad contact cell is an error row.</summary>
+    private static void CheckContact(ParsedRow row, string name)
+    {
+        var request = new ContactRequest(
+            null,
+            name,
+            row.Values.GetValueOrDefault(ImportField.ContactTitle) as string,
+            row.Values.GetValueOrDefault(ImportField.ContactPhone) as string,
+            row.Values.GetValueOrDefault(ImportField.ContactEmail) as string,
+            null);
+        foreach (var (key, messages) in ContactRules.Validate(request).ToDictionary())
+        {
+            var field = key switch
+            {
+                "phone" => ImportField.ContactPhone,
+                "email" => ImportField.ContactEmail,
+                "title" => ImportField.ContactTitle,
+                _ => ImportField.ContactName,
+            };
+            foreach (var message in messages)
+            {
+                row.Error(field, message);
+            }
+        }
     }
 
     private static ImportField? FieldOf(string key, ParsedRow row)

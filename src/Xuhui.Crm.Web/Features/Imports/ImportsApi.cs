@@ -53,7 +53,23 @@ public static class ImportsApi
         }
 
         var phases = new ImportPhases();
-        var form = await http.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "请求数据有误 (invalid request)",
+                detail: $"file: 上传文件不能超过 {MaxUpload / 1024 / 1024} MB (the upload is too large)");
+        }
+        catch (Exception e) when (IsMalformedForm(e))
+        {
+            return Problems.Field("file", "上传内容不是有效的 multipart/form-data（分隔符缺失或错误、内容不完整） (malformed multipart body)");
+        }
+
         phases.Mark("upload");
         var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
         if (file is null || file.Length == 0)
@@ -118,6 +134,12 @@ public static class ImportsApi
             return Problems.Conflict(e.Message);
         }
     }
+
+    /// <summary>
+    /// A body that says it is a form but is not one (no or a wrong boundary, cut off, garbage, bad part headers) is the
+    /// client's fault: a 400 naming the upload, not the parser's exception as a 500.
+    /// </summary>
+    internal static bool IsMalformedForm(Exception e) => e is InvalidDataException or IOException or BadHttpRequestException or FormatException;
 
     private static string? ParseMapping(string json, Dictionary<string, string> into)
     {

@@ -109,7 +109,7 @@ public static class VisitsApi
             return errors.ToProblem();
         }
 
-        var firm = await db.Firms.FirstAsync(f => f.Id == request.FirmId, ct);
+        var firm = await db.Firms.AsNoTracking().FirstAsync(f => f.Id == request.FirmId, ct);
         var visit = new Visit { FirmId = firm.Id, CreatedById = me };
         Apply(request, visit, me);
         db.Visits.Add(visit);
@@ -141,8 +141,8 @@ public static class VisitsApi
         }
 
         db.Requests.AddRange(raisedRequests);
-        UpdateCadence(firm, visit, options.Value.Cadence);
         await db.SaveChangesAsync(ct);
+        await UpdateCadenceAsync(db, visit, options.Value.Cadence, ct);
         await tx.CommitAsync(ct);
         var today = ShanghaiTime.Today(clock);
         return TypedResults.Created(
@@ -163,7 +163,7 @@ public static class VisitsApi
         }
 
         var me = user.UserId();
-        var firm = await db.Firms.FirstAsync(f => f.Id == visit.FirmId, ct);
+        var firm = await db.Firms.AsNoTracking().FirstAsync(f => f.Id == visit.FirmId, ct);
         if (!user.IsManager() && visit.CreatedById != me && visit.Officers.All(o => o.UserId != me) && !await Firms.FirmAccess.CanEditAsync(db, user, firm.Id, ct))
         {
             return Problems.Forbidden("只有参与走访的专员、企业负责专员、科长或管理员可以修改走访记录");
@@ -194,9 +194,10 @@ public static class VisitsApi
         Apply(request, visit, visit.CreatedById);
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
-            await RecomputeCadenceAsync(db, firm, options.Value.Cadence, ct);
-            await db.SaveChangesAsync(ct);
+            await RecomputeCadenceAsync(db, firm.Id, options.Value.Cadence, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -319,18 +320,25 @@ public static class VisitsApi
     public static bool ResetsCadence(Visit v, CadenceOptions cadence) =>
         v.Status == VisitStatus.Done && cadence.ResettingKinds.Contains(Json.EnumText(v.Kind));
 
-    private static void UpdateCadence(Firm firm, Visit v, CadenceOptions cadence)
+    // The last-visit date is the system's, not a person's: it is written by a set-based UPDATE that leaves the firm's
+    // version alone, so a visit never fails on a firm being edited and never makes an officer's open edit stale.
+    private static async Task UpdateCadenceAsync(CrmDbContext db, Visit v, CadenceOptions cadence, CancellationToken ct)
     {
-        if (ResetsCadence(v, cadence) && (firm.LastVisitOn is null || v.On > firm.LastVisitOn))
+        if (ResetsCadence(v, cadence))
         {
-            firm.LastVisitOn = v.On;
+            var on = v.On;
+            await db.Firms.Where(f => f.Id == v.FirmId && (f.LastVisitOn == null || f.LastVisitOn < on))
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastVisitOn, on), ct);
         }
     }
 
-    private static async Task RecomputeCadenceAsync(CrmDbContext db, Firm firm, CadenceOptions cadence, CancellationToken ct)
+    private static async Task RecomputeCadenceAsync(CrmDbContext db, long firmId, CadenceOptions cadence, CancellationToken ct)
     {
         var kinds = Enum.GetValues<VisitKind>().Where(k => cadence.ResettingKinds.Contains(Json.EnumText(k))).ToList();
-        firm.LastVisitOn = await db.Visits.Where(v => v.FirmId == firm.Id && v.Status == VisitStatus.Done && kinds.Contains(v.Kind))
-            .MaxAsync(v => (DateOnly?)v.On, ct);
+        await db.Firms.Where(f => f.Id == firmId).ExecuteUpdateAsync(
+            s => s.SetProperty(
+                f => f.LastVisitOn,
+                f => db.Visits.Where(v => v.FirmId == f.Id && v.Status == VisitStatus.Done && kinds.Contains(v.Kind)).Max(v => (DateOnly?)v.On)),
+            ct);
     }
 }
