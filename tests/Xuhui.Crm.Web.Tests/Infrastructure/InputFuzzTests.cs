@@ -9,7 +9,7 @@ namespace Xuhui.Crm.Web.Tests.Infrastructure;
 /// control characters, text over the model's column length (or the general bound), dates outside 1900–2100 and numbers
 /// outside their domain are a 400 naming the field, nothing is written, and nothing answers 500.
 /// </summary>
-public sealed class InputFuzzTests(CrmFactory factory) : IClassFixture<CrmFactory>
+public sealed partial class InputFuzzTests(CrmFactory factory) : IClassFixture<CrmFactory>
 {
     private sealed record Target(string Method, string Url, Func<JsonObject> Body, string[] Texts, string[] Dates, HttpStatusCode Ok);
 
@@ -298,4 +298,46 @@ public sealed class InputFuzzTests(CrmFactory factory) : IClassFixture<CrmFactor
         Assert.True(error.Errors.ToDictionary().ContainsKey("address"));
         Assert.Equal(before, await factory.RowCountsAsync());
     }
+
+    [Fact]
+    public async Task A_page_form_post_with_a_control_character_or_overlong_text_is_a_400_naming_the_form_field_and_writes_nothing()
+    {
+        using var admin = await factory.AdminAsync();
+        var firmId = (await admin.CreateFirmAsync()).Id();
+        using var web = factory.CreateClient();
+        var login = await web.GetStringAsync("/login");
+        using (var signIn = await web.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = "admin", ["Password"] = factory.AdminPassword, ["__RequestVerificationToken"] = Token(login),
+        })))
+        {
+            Assert.True(signIn.IsSuccessStatusCode, $"sign-in: {signIn.StatusCode}");
+        }
+
+        var token = Token(await web.GetStringAsync($"/firms/{firmId}/contacts"));
+        var before = await factory.RowCountsAsync();
+        foreach (var (field, value) in new[] { ("Form.Name", "张\u0001三"), ("Form.Name", new string('王', 101)), ("Form.Title", "经理\u001f"), ("Form.WeChat", "wx\u0085id") })
+        {
+            var form = new Dictionary<string, string> { ["Form.Name"] = "张三", ["__RequestVerificationToken"] = token };
+            form[field] = value;
+            using var response = await web.PostAsync($"/firms/{firmId}/contacts", new FormUrlEncodedContent(form));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(body.Contains(field, StringComparison.Ordinal), body);
+        }
+
+        // A NUL the form reader itself refuses: still a 400, still nothing written.
+        var nul = new Dictionary<string, string> { ["Form.Name"] = "张\0三", ["__RequestVerificationToken"] = token };
+        using (var refused = await web.PostAsync($"/firms/{firmId}/contacts", new FormUrlEncodedContent(nul)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        Assert.Equal(before, await factory.RowCountsAsync());
+    }
+
+    private static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery token on the page");
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex AntiforgeryField();
 }
