@@ -125,6 +125,9 @@ public static class InputRules
     private static readonly ConcurrentDictionary<Type, Member[]> MembersByType = new();
     private static volatile ColumnMap? _columns;
 
+    /// <summary>The entity a request shape writes (its text meets that entity's column lengths); null when none is declared.</summary>
+    internal static Type? EntityWrittenBy(Type request) => Targets.GetValueOrDefault(request);
+
     public static bool IsBusinessDate(DateOnly d) => d >= MinDate && d <= MaxDate;
 
     public static bool IsBusinessDate(DateTime t) => t >= MinDate.ToDateTime(TimeOnly.MinValue) && t < MaxDate.AddDays(1).ToDateTime(TimeOnly.MinValue);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Xuhui.Crm.Web.Tests.Imports;
 
 namespace Xuhui.Crm.Web.Tests.Infrastructure;
@@ -334,6 +335,44 @@ public sealed partial class InputFuzzTests(CrmFactory factory) : IClassFixture<C
         }
 
         Assert.Equal(before, await factory.RowCountsAsync());
+    }
+
+    [Fact]
+    public async Task Every_body_with_text_that_an_endpoint_writes_is_mapped_to_the_entity_whose_columns_bound_it()
+    {
+        using var admin = await factory.AdminAsync();
+        var endpoints = factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
+        var services = factory.Services.GetRequiredService<Microsoft.Extensions.DependencyInjection.IServiceProviderIsService>();
+        // Bodies whose text lands in no column: credentials, a column mapping, reminder kinds (codes checked by their handler).
+        Type[] columnless = [typeof(Web.Features.Auth.LoginRequest), typeof(Web.Features.Imports.MappingRequest), typeof(Web.Features.Reminders.SubscriptionRequest)];
+        var unmapped = new List<string>();
+        var bodies = 0;
+        foreach (var endpoint in endpoints)
+        {
+            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [];
+            if (!methods.Any(m => m is "POST" or "PUT") || endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not { } handler)
+            {
+                continue;
+            }
+
+            foreach (var parameter in handler.GetParameters())
+            {
+                var type = parameter.ParameterType;
+                if (!Web.Infrastructure.InputRules.IsOurs(type) || services.IsService(type) || columnless.Contains(type))
+                {
+                    continue;
+                }
+
+                bodies++;
+                if (type.GetProperties().Any(p => p.PropertyType == typeof(string)) && Web.Infrastructure.InputRules.EntityWrittenBy(type) is null)
+                {
+                    unmapped.Add($"{endpoint.DisplayName}: {type.Name}");
+                }
+            }
+        }
+
+        Assert.True(bodies > 20, $"only {bodies} bodies found");
+        Assert.Empty(unmapped);
     }
 
     private static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery token on the page");
