@@ -44,6 +44,13 @@ public sealed partial class CrmDbContext
         }
 
         ChangeTracker.DetectChanges();
+        // Whatever path built the entities, text PostgreSQL would refuse (or no column should hold) never reaches it.
+        var rejected = Infrastructure.InputRules.CheckEntries(ChangeTracker.Entries());
+        if (rejected.Any)
+        {
+            throw new Infrastructure.InputRejectedException(rejected);
+        }
+
         // A user or token written (login, logout, deactivation, role or password change): the cached token lookups of
         // this process are dropped once the save is over, whether it committed or not.
         var signInChange = false;

@@ -106,6 +106,7 @@ public static class CrmHost
         app.MapCrmMetrics();
 
         var api = app.MapGroup("/api");
+        api.ValidateInput();
         api.MapAuthApi();
         api.MapReferenceApi();
         api.MapFirmsApi();

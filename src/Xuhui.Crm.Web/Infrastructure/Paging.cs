@@ -5,11 +5,14 @@ public static class Paging
     public const int DefaultSize = 20;
     public const int MaxSize = 200;
 
+    /// <summary>The highest page number a list accepts: page × size stays far inside an int, whatever the list's size limit.</summary>
+    public const int MaxPage = 1_000_000;
+
     public static void Validate(Errors errors, int? page, int? pageSize)
     {
-        if (page is < 1)
+        if (page is < 1 or > MaxPage)
         {
-            errors.Add("page", "页码从1开始 (page starts at 1)");
+            errors.Add("page", $"页码为 1–{MaxPage} (1 to {MaxPage})");
         }
 
         if (pageSize is < 1 or > MaxSize)

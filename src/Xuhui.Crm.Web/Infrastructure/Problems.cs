@@ -54,19 +54,28 @@ public static class Problems
     }
 }
 
-/// <summary>Malformed JSON, wrong types, impossible dates, unknown enum values and overflows become a 400 naming the field; nothing else leaks as a 500 body.</summary>
+/// <summary>A save refused by the input rules, malformed JSON, wrong types, impossible dates, unknown enum values and overflows become a 400 naming the field; nothing else leaks as a 500 body.</summary>
 public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException bad)
+        Dictionary<string, string[]> fields;
+        if (exception is InputRejectedException rejected)
+        {
+            fields = rejected.Errors.ToDictionary();
+        }
+        else if (exception is BadHttpRequestException bad)
+        {
+            var (field, message) = Describe(bad);
+            fields = new Dictionary<string, string[]> { [field] = [message] };
+        }
+        else
         {
             return false;
         }
 
-        var (field, message) = Describe(bad);
         httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-        var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        var details = new HttpValidationProblemDetails(fields)
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "请求数据有误 (invalid request)",

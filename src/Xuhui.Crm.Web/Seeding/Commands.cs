@@ -10,7 +10,7 @@ public static class Commands
 {
     private const string Usage =
         "usage: generate --out <file.db> [--firms 50000] [--seed 42] [--cases N] [--visits N] [--open-tasks N] [--officers N] [--today yyyy-MM-dd] [--force]\n" +
-        "       copy-to-postgres --from <file.db> [--to <Npgsql connection string>, default Crm__Database__ConnectionString] [--jobs 2]";
+        "       copy-to-postgres --from <file.db> [--to <Npgsql connection string>, default Crm__Database__ConnectionString] [--jobs 2] [--repair]";
 
     public static bool IsCommand(string[] args) => args is ["generate" or "copy-to-postgres", ..];
 
@@ -106,7 +106,7 @@ public static class Commands
         IReadOnlyList<CopiedTable> tables;
         try
         {
-            tables = await PostgresCopy.RunAsync(from, to, Console.Out, Int(o, "jobs", 2));
+            tables = await PostgresCopy.RunAsync(from, to, Console.Out, Int(o, "jobs", 2), repair: o.ContainsKey("repair"));
         }
         catch (InvalidOperationException e)
         {
@@ -128,7 +128,7 @@ public static class Commands
             }
 
             var name = args[i][2..];
-            options[name] = name == "force" ? "true"
+            options[name] = name is "force" or "repair" ? "true"
                 : i + 1 < args.Length ? args[++i] : throw new FormatException($"--{name} needs a value");
         }
 

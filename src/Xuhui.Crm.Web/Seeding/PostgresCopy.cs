@@ -29,9 +29,39 @@ public static class PostgresCopy
     private static readonly string[] TimestampFormats =
         ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
+    /// <summary>A stored value PostgreSQL would refuse (a NUL) or that is longer than its column there.</summary>
+    public sealed record BadValue(string Table, string Id, string Column, string Problem);
+
+    /// <param name="repair">Copy bad values repaired (control characters but line breaks and tabs stripped, over-long
+    /// text cut to its column) instead of refusing the copy.</param>
     public static async Task<IReadOnlyList<CopiedTable>> RunAsync(
-        string sqliteFile, string postgres, TextWriter log, int jobs = 2, CancellationToken ct = default)
+        string sqliteFile, string postgres, TextWriter log, int jobs = 2, bool repair = false, CancellationToken ct = default)
     {
+        // Scanned before anything is written: one bad row must not leave a half-copied database behind.
+        var limits = ColumnLimits(postgres);
+        var bad = Scan(sqliteFile, limits);
+        if (bad.Count > 0)
+        {
+            await log.WriteLineAsync($"  {bad.Count:N0} value(s) PostgreSQL would refuse or that exceed their column:");
+            foreach (var b in bad.Take(1000))
+            {
+                await log.WriteLineAsync($"    {b.Table} id {b.Id} column {b.Column}: {b.Problem}{(repair ? " (repaired)" : string.Empty)}");
+            }
+
+            if (bad.Count > 1000)
+            {
+                await log.WriteLineAsync($"    … and {bad.Count - 1000:N0} more");
+            }
+
+            if (!repair)
+            {
+                throw new InvalidOperationException(
+                    $"{bad.Count:N0} value(s) in the SQLite database cannot be copied as they are (listed above; nothing was written): " +
+                    "correct them, or copy again with --repair to strip control characters and cut over-long text to its column");
+            }
+        }
+
+        var repairs = repair && bad.Count > 0 ? limits : null;
         await using (var db = new CrmDbContext(DatabaseSetup.Options(Infrastructure.DatabaseProvider.Postgres, postgres)))
         {
             await db.Database.MigrateAsync(ct);
@@ -87,7 +117,7 @@ public static class PostgresCopy
             // on a wal_level=minimal server, skip the WAL.
             using var tx = target.BeginTransaction();
             Execute(target, $"TRUNCATE {Quote(table)}");
-            var rows = Copy(reader, target, table, columns);
+            var rows = Copy(reader, target, table, columns, repairs);
             tx.Commit();
             copied.Add(new CopiedTable(table, rows, watch.Elapsed));
             Log(log, $"  {table,-22} {rows,12:N0} rows in {watch.Elapsed.TotalSeconds,6:F1} s");
@@ -182,10 +212,10 @@ public static class PostgresCopy
 
     private sealed record Column(string Name, string Type, bool Identity);
 
-    private static long Copy(SqliteConnection source, NpgsqlConnection target, string table, List<Column> columns)
+    private static long Copy(SqliteConnection source, NpgsqlConnection target, string table, List<Column> columns, Dictionary<(string, string), int?>? repairs)
     {
         var names = string.Join(", ", columns.Select(c => Quote(c.Name)));
-        var writers = columns.Select(c => Writer(table, c)).ToArray();
+        var writers = columns.Select(c => repairs is null ? Writer(table, c) : Repairing(table, c, repairs)).ToArray();
         using var select = source.CreateCommand();
         select.CommandText = $"SELECT {names} FROM {Quote(table)}";
         using var reader = select.ExecuteReader();
@@ -235,6 +265,143 @@ public static class PostgresCopy
         "_text" => (w, r, i) => w.Write(JsonSerializer.Deserialize<string[]>(r.GetString(i)) ?? [], NpgsqlDbType.Array | NpgsqlDbType.Text),
         _ => throw new NotSupportedException($"{table}.{column.Name}: no copy for PostgreSQL type {column.Type}"),
     };
+
+    /// <summary>The text writers with the repair applied; every other type as <see cref="Writer"/>.</summary>
+    private static Action<NpgsqlBinaryImporter, SqliteDataReader, int> Repairing(string table, Column column, Dictionary<(string, string), int?> limits)
+    {
+        var max = limits.GetValueOrDefault((table, column.Name));
+        return column.Type switch
+        {
+            "text" or "varchar" or "bpchar" => (w, r, i) => w.Write(Repair(r.GetString(i), max), NpgsqlDbType.Text),
+            "_text" => (w, r, i) => w.Write((JsonSerializer.Deserialize<string[]>(r.GetString(i)) ?? []).Select(v => Repair(v, null)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+            _ => Writer(table, column),
+        };
+    }
+
+    /// <summary>Strips control characters (line breaks and tabs stay) and unpaired surrogates, then cuts to the column's length.</summary>
+    public static string Repair(string value, int? maxLength)
+    {
+        var kept = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                kept.Append(c).Append(value[++i]);
+            }
+            else if (!char.IsSurrogate(c) && (!char.IsControl(c) || c is '\n' or '\r' or '\t'))
+            {
+                kept.Append(c);
+            }
+        }
+
+        var text = kept.ToString();
+        return maxLength is { } max && text.Length > max ? text[..max] : text;
+    }
+
+    /// <summary>The length of every text column of the PostgreSQL model (null: unbounded), by table and column name.</summary>
+    private static Dictionary<(string, string), int?> ColumnLimits(string postgres)
+    {
+        using var db = new CrmDbContext(DatabaseSetup.Options(Infrastructure.DatabaseProvider.Postgres, postgres));
+        var limits = new Dictionary<(string, string), int?>();
+        foreach (var entity in db.Model.GetEntityTypes())
+        {
+            if (entity.GetTableName() is not { } table)
+            {
+                continue;
+            }
+
+            var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table, entity.GetSchema());
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.GetColumnName(store) is { } name)
+                {
+                    limits[(table, name)] = property.ClrType == typeof(string) ? property.GetMaxLength() : null;
+                }
+            }
+        }
+
+        return limits;
+    }
+
+    /// <summary>Every text value of the SQLite file that PostgreSQL refuses (NUL, unpaired surrogates) or that is longer than its column.</summary>
+    public static List<BadValue> Scan(string sqliteFile, Dictionary<(string, string), int?> limits)
+    {
+        var bad = new List<BadValue>();
+        using var source = new SqliteConnection($"Data Source={sqliteFile};Mode=ReadOnly;Pooling=False");
+        source.Open();
+        var tables = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        using (var cmd = source.CreateCommand())
+        {
+            cmd.CommandText = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var table = reader.GetString(0);
+                if (!tables.TryGetValue(table, out var columns))
+                {
+                    tables[table] = columns = [];
+                }
+
+                columns.Add(reader.GetString(1));
+            }
+        }
+
+        foreach (var (table, columns) in tables)
+        {
+            if (Skipped.Contains(table))
+            {
+                continue;
+            }
+
+            var id = columns.Contains("Id") ? Quote("Id") : Quote(columns[0]);
+            foreach (var column in columns)
+            {
+                using var cmd = source.CreateCommand();
+                cmd.CommandText = $"SELECT {id}, {Quote(column)} FROM {Quote(table)} WHERE typeof({Quote(column)}) = 'text'";
+                using var reader = cmd.ExecuteReader();
+                var max = limits.GetValueOrDefault((table, column));
+                while (reader.Read())
+                {
+                    var value = reader.GetString(1);
+                    var problem = Problem(value, max);
+                    if (problem is null && value.StartsWith('[') && value.Contains("\\u0000", StringComparison.Ordinal))
+                    {
+                        problem = "NUL character in a list element";
+                    }
+
+                    if (problem is not null)
+                    {
+                        bad.Add(new BadValue(table, Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture) ?? "?", column, problem));
+                    }
+                }
+            }
+        }
+
+        return bad;
+    }
+
+    private static string? Problem(string value, int? max)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            return "NUL character";
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return "unpaired surrogate (invalid UTF-8)";
+            }
+        }
+
+        return max is { } m && value.Length > m ? $"{value.Length} characters, the column holds {m}" : null;
+    }
 
     private static DateTime Instant(string text) =>
         DateTime.ParseExact(text, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

@@ -26,7 +26,7 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
         .Where(ImportFields.IsFirmField)
         .ToDictionary(f => f, f => typeof(FirmDto).GetProperty(f.ToString())!);
 
-    private readonly ImportValues _values = new(reference, db.HomeDistrict);
+    private readonly ImportValues _values = new(reference, db.HomeDistrict, db.Model);
     private readonly Dictionary<string, int> _codesSeen = new(StringComparer.Ordinal);
     private readonly CadenceOptions _cadence = new();
     private readonly List<RowResult> _others = [];

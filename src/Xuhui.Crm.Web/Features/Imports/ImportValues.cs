@@ -3,13 +3,30 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
 /// <summary>Turns cell text into field values: dates in the usual Chinese forms, zone and industry names into codes.</summary>
 /// <param name="district">The deployment's district: a zone is matched among its zones (imports run in single-district deployments only).</param>
-public sealed class ImportValues(ReferenceData reference, string district)
+/// <param name="model">The EF model: text cells are held to the length of the column they land in (none: the general bound).</param>
+public sealed class ImportValues(ReferenceData reference, string district, Microsoft.EntityFrameworkCore.Metadata.IModel? model = null)
 {
+    /// <summary>The column each text field lands in, for its length rule.</summary>
+    private static readonly Dictionary<ImportField, (Type Entity, string Property)> TextColumns = new()
+    {
+        [ImportField.Name] = (typeof(Firm), nameof(Firm.Name)),
+        [ImportField.CreditCode] = (typeof(Firm), nameof(Firm.CreditCode)),
+        [ImportField.EnglishName] = (typeof(Firm), nameof(Firm.EnglishName)),
+        [ImportField.Address] = (typeof(Firm), nameof(Firm.Address)),
+        [ImportField.TechField] = (typeof(Firm), nameof(Firm.TechField)),
+        [ImportField.ContactName] = (typeof(Contact), nameof(Contact.Name)),
+        [ImportField.ContactTitle] = (typeof(Contact), nameof(Contact.Title)),
+        [ImportField.ContactPhone] = (typeof(Contact), nameof(Contact.Phone)),
+        [ImportField.ContactEmail] = (typeof(Contact), nameof(Contact.Email)),
+        [ImportField.CertificateNumber] = (typeof(Domain.Cases.Case), nameof(Domain.Cases.Case.CertificateNumber)),
+    };
+
     private static readonly string[] DateFormats =
     [
         "yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyy年M月d日", "yyyyMMdd", "yyyy-M-d H:mm:ss", "yyyy/M/d H:mm:ss", "yyyy/M/d H:mm", "yyyy-MM-ddTHH:mm:ss",
@@ -36,6 +53,21 @@ public sealed class ImportValues(ReferenceData reference, string district)
     /// message. Reference lookups and dates repeat down a sheet: their answers are remembered (Unicode normalisation is the cost).
     /// </summary>
     public object? Convert(ImportField field, string text, string? program, out string? error)
+    {
+        var value = ConvertChecked(field, text, program, out error);
+        if (error is null && value is string s)
+        {
+            var (max, multi) = TextColumns.TryGetValue(field, out var column) && model is not null
+                ? InputRules.ColumnRule(model, column.Entity, column.Property)
+                : (InputRules.DefaultMaxLength, false);
+            error = InputRules.TextProblem(s, max, multi);
+            return error is null ? value : null;
+        }
+
+        return value;
+    }
+
+    private object? ConvertChecked(ImportField field, string text, string? program, out string? error)
     {
         if (field is ImportField.Zone or ImportField.Industry or ImportField.Ownership or ImportField.Tier or ImportField.Program
             or ImportField.Stage or ImportField.EstablishedOn or ImportField.CertificateIssuedOn or ImportField.TechField)
@@ -83,7 +115,7 @@ public sealed class ImportValues(ReferenceData reference, string district)
                     return date;
                 }
 
-                error = $"无法识别的日期「{text}」，应如 2021-03-15 (unparsable date)";
+                error = $"无法识别的日期「{text}」，应如 2021-03-15，且在 1900–2100 年之间 (unparsable date, or outside 1900-2100)";
                 return null;
             case ImportField.Headcount:
             case ImportField.RdHeadcount:
@@ -163,14 +195,14 @@ public sealed class ImportValues(ReferenceData reference, string district)
         if (DateTime.TryParseExact(t, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt))
         {
             date = DateOnly.FromDateTime(dt);
-            return date.Year is >= 1800 and <= 2200;
+            return InputRules.IsBusinessDate(date);
         }
 
         // A date cell without a date format arrives as its serial number.
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466 && t.Length <= 12)
         {
             date = DateOnly.FromDateTime(DateTime.FromOADate(serial));
-            return date.Year is >= 1800 and <= 2200;
+            return InputRules.IsBusinessDate(date);
         }
 
         date = default;

@@ -103,10 +103,12 @@ public static class ReportsApi
     }
 
     private static ReportMonth? Parse(string month, MonthlySnapshots snapshots) =>
-        ReportMonth.TryParse(month, out var m) && !snapshots.IsFuture(m) ? m : null;
+        ReportMonth.TryParse(month, out var m) && InputRules.IsBusinessDate(m.First) && !snapshots.IsFuture(m) ? m : null;
 
     private static ValidationProblem BadMonth(string month, MonthlySnapshots snapshots) =>
-        ReportMonth.TryParse(month, out _)
-            ? Problems.Field("month", "月份尚未开始 (the month has not started)")
-            : Problems.Field("month", "月份应为 YYYY-MM (a month, YYYY-MM)");
+        !ReportMonth.TryParse(month, out var m)
+            ? Problems.Field("month", "月份应为 YYYY-MM (a month, YYYY-MM)")
+            : !InputRules.IsBusinessDate(m.First)
+                ? Problems.Field("month", "月份应在 1900-01 至 2100-12 之间 (a month between 1900-01 and 2100-12)")
+                : Problems.Field("month", "月份尚未开始 (the month has not started)");
 }

@@ -42,6 +42,11 @@ public static class TargetsApi
             return Problems.Field("asOf", "应为 YYYY-MM-DD 格式的有效日期 (a valid date, YYYY-MM-DD)");
         }
 
+        if (!InputRules.IsBusinessDate(date))
+        {
+            return Problems.Field("asOf", InputRules.DateMessage);
+        }
+
         return TypedResults.Ok(await targets.ComputeAsync(date, ct));
     }
 

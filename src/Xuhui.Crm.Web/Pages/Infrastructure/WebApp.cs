@@ -34,7 +34,7 @@ public static class WebApp
             o.Conventions.AuthorizePage("/Admin/Outbox", Policies.Operator);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Culture");
-        });
+        }).AddMvcOptions(o => o.Filters.Add<Xuhui.Crm.Web.Infrastructure.PageInputFilter>());
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "xuhui.csrf";
