@@ -23,6 +23,8 @@ namespace Xuhui.Crm.Web.Infrastructure;
 
 public static class CrmHost
 {
+    public const int PasswordIterations = 210_000;
+
     public static WebApplicationBuilder AddCrm(this WebApplicationBuilder builder)
     {
         AddSettingsBesideBinaries(builder);
@@ -36,6 +38,9 @@ public static class CrmHost
         services.AddSingleton<GramCountCache>();
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);
+        // OWASP's PBKDF2-HMAC-SHA512 minimum. The hash records its own iteration count, so older hashes still verify
+        // and PasswordCheck rehashes them at the next successful login.
+        services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<PasswordCheck>();
         services.AddSingleton<TokenCache>();

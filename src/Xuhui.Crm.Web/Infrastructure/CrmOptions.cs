@@ -75,6 +75,12 @@ public sealed class CadenceOptions
 public sealed class AuthOptions
 {
     public int TokenLifetimeHours { get; set; } = 12;
+
+    /// <summary>
+    /// The longest a web sign-in lasts from the moment of signing in (hours), however active the officer is: the cookie's
+    /// sliding expiry (<see cref="TokenLifetimeHours"/> of inactivity) renews it only up to this limit.
+    /// </summary>
+    public int WebSessionMaxHours { get; set; } = 24;
     public int MaxFailedLogins { get; set; } = 5;
     public int LockoutMinutes { get; set; } = 15;
 

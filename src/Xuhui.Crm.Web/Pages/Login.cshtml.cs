@@ -34,16 +34,11 @@ public sealed class LoginModel(PasswordCheck passwords, CrmDbContext db, UiText 
         }
 
         var verdict = await passwords.VerifyAsync(UserName, Password, ct);
-        if (verdict.Outcome == PasswordOutcome.Locked)
+        // One answer for a wrong password and a locked account, so the page does not reveal which accounts exist or are
+        // locked; it only reminds that repeated failures lock for a while.
+        if (verdict.Outcome != PasswordOutcome.Valid || verdict.User is not { } user)
         {
-            var until = Domain.Time.ShanghaiTime.ToLocal(verdict.LockedUntil!.Value);
-            ModelState.AddModelError(string.Empty, t.Format("多次登录失败，账户已锁定至 {0:HH:mm}", until));
-            return Page();
-        }
-
-        if (verdict.User is not { } user)
-        {
-            ModelState.AddModelError(string.Empty, t["用户名或密码错误"]);
+            ModelState.AddModelError(string.Empty, t["用户名或密码错误；连续多次失败后账户将暂时锁定"]);
             return Page();
         }
 

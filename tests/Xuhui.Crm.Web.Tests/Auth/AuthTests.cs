@@ -42,7 +42,7 @@ public sealed class AuthTests(CrmFactory factory) : IClassFixture<CrmFactory>
     }
 
     [Fact]
-    public async Task Repeated_failed_logins_lock_the_account_with_423_until_the_lockout_ends()
+    public async Task Repeated_failed_logins_lock_the_account_until_the_lockout_ends_answering_as_a_wrong_password()
     {
         var user = await factory.CreateUserAsync(Roles.Officer);
         using var anonymous = factory.Anonymous();
@@ -53,10 +53,12 @@ public sealed class AuthTests(CrmFactory factory) : IClassFixture<CrmFactory>
             await failed.ExpectAsync(HttpStatusCode.Unauthorized);
         }
 
-        // Locked: even the right password is refused.
+        // Locked: even the right password is refused, with the same 401 as a wrong one (no 423 to tell it is locked).
         using (var locked = await anonymous.PostAsJsonAsync("/api/auth/login", new { userName = user.UserName, password = user.Password }))
         {
-            await locked.ExpectAsync((HttpStatusCode)423);
+            var problem = await locked.ExpectAsync(HttpStatusCode.Unauthorized);
+            Assert.Equal("用户名或密码错误 (invalid credentials)", problem.Str("title"));
+            Assert.Null(problem!["detail"]);
         }
 
         var lockedUntil = await factory.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.LockedUntil).SingleAsync());

@@ -40,15 +40,9 @@ public static class AuthApi
         }
 
         var verdict = await passwords.VerifyAsync(request.UserName, request.Password, ct);
-        if (verdict.Outcome == PasswordOutcome.Locked)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status423Locked,
-                title: "账户已锁定 (account locked)",
-                detail: $"多次登录失败，账户锁定至 {verdict.LockedUntil:O} (UTC)");
-        }
-
-        if (verdict.User is not { } user)
+        // A locked account answers exactly as a wrong password (the lockout still holds): otherwise a 423 would tell
+        // which user names exist and which are under attack.
+        if (verdict.Outcome != PasswordOutcome.Valid || verdict.User is not { } user)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "用户名或密码错误 (invalid credentials)");
         }

@@ -28,7 +28,7 @@ public sealed class BearerTokenHandler(
     /// Compiled once: this query runs on every API request, and EF's per-call work for a LINQ query (parameter
     /// extraction, the query-cache lookup by expression tree) was a visible part of the per-request CPU (issue 8).
     /// </summary>
-    private static readonly Func<CrmDbContext, string, DateTime, CancellationToken, Task<Found?>> FindToken =
+    internal static readonly Func<CrmDbContext, string, DateTime, CancellationToken, Task<Found?>> FindToken =
         EF.CompileAsyncQuery((CrmDbContext db, string hash, DateTime now, CancellationToken ct) => db.AccessTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.ExpiresAt > now)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.SecurityStamp, t.ExpiresAt, User = u })
@@ -36,7 +36,7 @@ public sealed class BearerTokenHandler(
             .Select(x => new Found(new TokenUser(x.User.Id, x.User.UserName, x.User.Role, x.User.DisplayName, x.User.DistrictCode), x.ExpiresAt))
             .FirstOrDefault());
 
-    private sealed record Found(TokenUser User, DateTime ExpiresAt);
+    internal sealed record Found(TokenUser User, DateTime ExpiresAt);
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

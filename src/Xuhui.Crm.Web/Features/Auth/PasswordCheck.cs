@@ -15,6 +15,10 @@ public enum PasswordOutcome
 }
 
 /// <param name="User">The user when <see cref="PasswordOutcome.Valid"/>; the counter reset and any rehash are already written.</param>
+/// <remarks>
+/// <see cref="PasswordOutcome.Locked"/> is for the server's own use only: callers answer it exactly as a wrong password,
+/// so locked accounts cannot be told from unknown ones.
+/// </remarks>
 public sealed record PasswordVerdict(PasswordOutcome Outcome, User? User = null, DateTime? LockedUntil = null);
 
 /// <summary>
@@ -31,12 +35,14 @@ public sealed class PasswordCheck(CrmDbContext db, IPasswordHasher<User> hasher,
         if (user is null || !user.IsActive)
         {
             // Same cost and answer as a wrong password, so user names cannot be probed.
-            hasher.VerifyHashedPassword(new User(), DummyHash.Value, password);
+            hasher.VerifyHashedPassword(new User(), DummyHash(hasher), password);
             return new PasswordVerdict(PasswordOutcome.Invalid);
         }
 
         if (user.LockedUntil > now)
         {
+            // The same hash work as any other attempt: a locked account must not answer measurably faster.
+            hasher.VerifyHashedPassword(new User(), DummyHash(hasher), password);
             return new PasswordVerdict(PasswordOutcome.Locked, LockedUntil: user.LockedUntil);
         }
 
@@ -82,8 +88,9 @@ public sealed class PasswordCheck(CrmDbContext db, IPasswordHasher<User> hasher,
         return new PasswordVerdict(PasswordOutcome.Locked, LockedUntil: until ?? fallback);
     }
 
-    private static class DummyHash
-    {
-        public static readonly string Value = new PasswordHasher<User>().HashPassword(new User(), Guid.NewGuid().ToString());
-    }
+    private static string? _dummyHash;
+
+    /// <summary>Made by the host's own hasher, so verifying it costs the configured iterations like a real user's hash.</summary>
+    private static string DummyHash(IPasswordHasher<User> hasher) =>
+        _dummyHash ??= hasher.HashPassword(new User(), Guid.NewGuid().ToString());
 }

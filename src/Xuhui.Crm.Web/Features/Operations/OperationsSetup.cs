@@ -89,19 +89,45 @@ public static class OperationsSetup
         return app;
     }
 
+    /// <summary>
+    /// Security and cache headers are written when the response starts, not when the request comes in: the exception
+    /// handler clears the headers of a failed request before it writes its 500, and an OnStarting callback survives that.
+    /// </summary>
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "same-origin";
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-        // The API docs UI needs inline scripts and styles; every other page is served under a strict policy.
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs")
-            ? "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:"
-            : "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+        context.Response.OnStarting(static state =>
+        {
+            var http = (HttpContext)state;
+            var headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            // The API docs UI needs inline scripts and styles; every other page is served under a strict policy.
+            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/docs")
+                ? "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:"
+                : "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+            if (!IsStaticAsset(http))
+            {
+                // API answers, exports and pages carry personal data: no browser or proxy may keep a copy.
+                headers.CacheControl = "no-store";
+                headers.Pragma = "no-cache";
+            }
+
+            return Task.CompletedTask;
+        }, context);
         return next();
     }
+
+    /// <summary>
+    /// A file from wwwroot: the static-file middleware serves only requests no endpoint matched, and never under /api.
+    /// Everything else (API, pages, exports, errors) is treated as possibly personal.
+    /// </summary>
+    private static bool IsStaticAsset(HttpContext context) =>
+        context.GetEndpoint() is null
+        && !context.Request.Path.StartsWithSegments("/api")
+        && context.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent or StatusCodes.Status304NotModified
+        && context.Response.Headers.LastModified.Count > 0;
 
     /// <summary>One line per request: method, route template (never the query), status, duration, user id — no personal data.</summary>
     private static async Task LogRequest(ILogger logger, HttpContext context, Func<Task> next)
@@ -118,8 +144,8 @@ public static class OperationsSetup
                 var endpoint = context.GetEndpoint() as RouteEndpoint;
                 RequestLog.Completed(
                     logger,
-                    context.Request.Method,
-                    endpoint?.RoutePattern.RawText ?? context.Request.Path.Value,
+                    RequestLog.Escape(context.Request.Method),
+                    endpoint?.RoutePattern.RawText ?? RequestLog.Escape(context.Request.Path.Value),
                     context.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : null);
@@ -133,4 +159,63 @@ internal static partial class RequestLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} {Status} {ElapsedMs:F1} ms user={UserId}")]
     public static partial void Completed(ILogger logger, string method, string? route, int status, double elapsedMs, long? userId);
+
+    private const int MaxPathLength = 200;
+
+    /// <summary>
+    /// The raw path of an unmatched request, as it may go into a log line: control characters and line or paragraph
+    /// separators become %XX escapes (a decoded CR/LF would otherwise start a forged line), and it is cut to a bounded length.
+    /// </summary>
+    public static string Escape(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var clean = true;
+        foreach (var c in text)
+        {
+            if (NeedsEscape(c))
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (clean && text.Length <= MaxPathLength)
+        {
+            return text;
+        }
+
+        var sb = new System.Text.StringBuilder(Math.Min(text.Length, MaxPathLength) + 16);
+        foreach (var c in text)
+        {
+            if (sb.Length >= MaxPathLength)
+            {
+                sb.Append("...");
+                break;
+            }
+
+            if (NeedsEscape(c))
+            {
+                foreach (var b in System.Text.Encoding.UTF8.GetBytes(c.ToString()))
+                {
+                    sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool NeedsEscape(char c) =>
+        char.IsControl(c)
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.LineSeparator
+            or System.Globalization.UnicodeCategory.ParagraphSeparator
+            or System.Globalization.UnicodeCategory.Format;
 }

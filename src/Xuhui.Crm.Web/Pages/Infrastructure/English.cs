@@ -59,7 +59,7 @@ public static class English
         ["培育案件"] = "Cases",
         ["培育管道"] = "Pipelines",
         ["培育项目"] = "Programme",
-        ["多次登录失败，账户已锁定至 {0:HH:mm}"] = "Too many failed sign-ins: the account is locked until {0:HH:mm}",
+        ["用户名或密码错误；连续多次失败后账户将暂时锁定"] = "Wrong user name or password; repeated failures lock the account for a while",
         ["如：徐汇、9131…"] = "e.g. 徐汇, 9131…",
         ["姓名"] = "Name",
         ["字段"] = "Field",
