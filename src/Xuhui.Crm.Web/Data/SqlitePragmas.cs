@@ -59,3 +59,34 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         return true;
     }
 }
+
+/// <summary>
+/// Lowers a pooled connection's synchronous level for a run of small commits and puts it back: the physical connection
+/// outlives the caller in the pool, and whoever leases it next must get the service's durability, not the caller's.
+/// </summary>
+public static class SqliteSynchronous
+{
+    /// <summary>Sets synchronous=NORMAL and returns the level to restore.</summary>
+    public static async Task<long> LowerAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        var level = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = "PRAGMA synchronous = NORMAL";
+        await command.ExecuteNonQueryAsync(ct);
+        return level;
+    }
+
+    /// <summary>Not cancellable: a cancelled round must still hand the connection back as it found it.</summary>
+    public static async Task RestoreAsync(DbConnection connection, long level)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA synchronous = {level.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+}

@@ -10,8 +10,9 @@ namespace Xuhui.Crm.Web.Jobs;
 
 /// <summary>
 /// Fires every day at the digest time; sends only on working days by the admin-kept calendar (a make-up Saturday
-/// sends, a holiday Monday does not). The day is the one the trigger was scheduled for, so a digest fired late
-/// after a misfire is still that day's.
+/// sends, a holiday Monday does not). The day is today's, whenever the trigger was meant for: a digest fired late (a
+/// misfire after days down, a run recovered after a crash) carries today's reminders, never a stale day's. A catch-up
+/// fired before today's own digest time leaves the day to that run, so each day is composed once.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class DailyDigestJob(
@@ -24,7 +25,14 @@ public sealed class DailyDigestJob(
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
     {
-        var date = ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow());
+        var now = Clock.GetUtcNow();
+        var date = ShanghaiTime.ToDate(now);
+        var meantFor = ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? now);
+        if (!manual && meantFor < date && context.NextFireTimeUtc is { } next && ShanghaiTime.ToDate(next) == date)
+        {
+            return (JobOutcome.Skipped, $"补发 {meantFor:yyyy-MM-dd} 的摘要已跳过：今天 {date:yyyy-MM-dd} 的摘要将按时发送 (today's own run sends)");
+        }
+
         if (!manual && !await calendar.IsWorkingDayAsync(date, ct))
         {
             return (JobOutcome.Skipped, $"{date:yyyy-MM-dd} 非工作日，不发送 (not a working day)");
