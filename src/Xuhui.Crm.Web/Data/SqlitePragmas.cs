@@ -23,8 +23,23 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     /// <summary>How many times the pragmas were run (tests).</summary>
     internal int Applied => Volatile.Read(ref _applied);
 
+    /// <summary>
+    /// Tests: a page limit put on every connection as it opens, which makes the live database answer SQLITE_FULL
+    /// exactly as a full disk does (set it above the file's size again for space to "return").
+    /// </summary>
+    internal long? MaxPageCount { get; set; }
+
+    private string? Limit => MaxPageCount is { } pages ? $"PRAGMA max_page_count = {pages.ToString(System.Globalization.CultureInfo.InvariantCulture)};" : null;
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (Limit is { } limit)
+        {
+            using var set = connection.CreateCommand();
+            set.CommandText = limit;
+            set.ExecuteNonQuery();
+        }
+
         if (!FirstOpen(connection))
         {
             return;
@@ -37,6 +52,13 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (Limit is { } limit)
+        {
+            await using var set = connection.CreateCommand();
+            set.CommandText = limit;
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (!FirstOpen(connection))
         {
             return;

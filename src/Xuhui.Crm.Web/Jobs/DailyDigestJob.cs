@@ -21,7 +21,8 @@ public sealed class DailyDigestJob(
     OutboxDispatcher dispatcher,
     CrmDbContext db,
     TimeProvider time,
-    ILogger<DailyDigestJob> logger) : RecordedJob(db, time, logger)
+    ILogger<DailyDigestJob> logger,
+    Infrastructure.StorageState storage) : RecordedJob(db, time, logger, storage)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
     {
@@ -52,8 +53,8 @@ public sealed class DailyDigestJob(
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class MonthlyReportJob(
-    MonthlyReportEmail email, OutboxDispatcher dispatcher, CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger, DistrictRuns? districts = null)
-    : RecordedJob(db, clock, logger)
+    MonthlyReportEmail email, OutboxDispatcher dispatcher, CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger, Infrastructure.StorageState storage, DistrictRuns? districts = null)
+    : RecordedJob(db, clock, logger, storage)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
     {
@@ -66,8 +67,8 @@ public sealed class MonthlyReportJob(
 /// <summary>Just after midnight on the 1st (Asia/Shanghai): freezes the month just closed, once.</summary>
 [DisallowConcurrentExecution]
 public sealed class MonthEndSnapshotJob(
-    MonthlySnapshots snapshots, CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger, DistrictRuns? districts = null)
-    : RecordedJob(db, clock, logger)
+    MonthlySnapshots snapshots, CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger, Infrastructure.StorageState storage, DistrictRuns? districts = null)
+    : RecordedJob(db, clock, logger, storage)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct) =>
         (JobOutcome.Succeeded, await ReportSchedule.RunMonthEndSnapshotAsync(snapshots, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct, districts));
