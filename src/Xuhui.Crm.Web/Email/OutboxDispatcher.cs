@@ -164,8 +164,14 @@ public sealed class OutboxDispatcher(
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    // Shutting down mid-send: whether the server took it is unknown, so the row stays "sending"
-                    // and the next start resends it and records the possible duplicate.
+                    // Stopping mid-send: whether the server took it is unknown. The message is released now (back to
+                    // pending, the possible duplicate on record) rather than left "sending" for a lease to expire.
+                    await db.Outbox.Where(m => m.Id == id && m.Status == OutboxStatus.Sending).ExecuteUpdateAsync(
+                        s => s.SetProperty(m => m.Status, OutboxStatus.Pending)
+                            .SetProperty(m => m.InterruptedSends, m => m.InterruptedSends + 1)
+                            .SetProperty(m => m.NextAttemptAt, Now())
+                            .SetProperty(m => m.LastError, "服务停止时正在发送，可能已送达，将重发 (interrupted by a stop: possible duplicate)"),
+                        CancellationToken.None);
                     throw;
                 }
                 catch (Exception e)

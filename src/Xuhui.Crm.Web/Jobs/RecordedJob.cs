@@ -42,6 +42,13 @@ public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger l
         {
             (outcome, message) = await RunAsync(context, run.Manual, ct);
         }
+        catch (OperationCanceledException e) when (ct.IsCancellationRequested)
+        {
+            // Stopped with the service (or by an admin's interrupt): the row says so instead of staying "running".
+            outcome = JobOutcome.Interrupted;
+            message = "服务停止，任务被中断 (interrupted: the service stopped)";
+            throw new JobExecutionException(message, e);
+        }
         catch (Exception e)
         {
             message = Storage?.Observe(e, $"job {run.JobName}") == true
