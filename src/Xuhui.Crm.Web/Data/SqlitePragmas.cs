@@ -23,8 +23,23 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     /// <summary>How many times the pragmas were run (tests).</summary>
     internal int Applied => Volatile.Read(ref _applied);
 
+    /// <summary>
+    /// Tests: a page limit put on every connection as it opens, which makes the live database answer SQLITE_FULL
+    /// exactly as a full disk does (set it above the file's size again for space to "return").
+    /// </summary>
+    internal long? MaxPageCount { get; set; }
+
+    private string? Limit => MaxPageCount is { } pages ? $"PRAGMA max_page_count = {pages.ToString(System.Globalization.CultureInfo.InvariantCulture)};" : null;
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (Limit is { } limit)
+        {
+            using var set = connection.CreateCommand();
+            set.CommandText = limit;
+            set.ExecuteNonQuery();
+        }
+
         if (!FirstOpen(connection))
         {
             return;
@@ -37,6 +52,13 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (Limit is { } limit)
+        {
+            await using var set = connection.CreateCommand();
+            set.CommandText = limit;
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (!FirstOpen(connection))
         {
             return;
@@ -57,5 +79,36 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
         Interlocked.Increment(ref _applied);
         return true;
+    }
+}
+
+/// <summary>
+/// Lowers a pooled connection's synchronous level for a run of small commits and puts it back: the physical connection
+/// outlives the caller in the pool, and whoever leases it next must get the service's durability, not the caller's.
+/// </summary>
+public static class SqliteSynchronous
+{
+    /// <summary>Sets synchronous=NORMAL and returns the level to restore.</summary>
+    public static async Task<long> LowerAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        var level = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = "PRAGMA synchronous = NORMAL";
+        await command.ExecuteNonQueryAsync(ct);
+        return level;
+    }
+
+    /// <summary>Not cancellable: a cancelled round must still hand the connection back as it found it.</summary>
+    public static async Task RestoreAsync(DbConnection connection, long level)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA synchronous = {level.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 }

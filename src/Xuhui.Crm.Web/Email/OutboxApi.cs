@@ -22,6 +22,8 @@ public sealed record OutboxDto(
     DateTime? LastAttemptAt,
     DateTime? SentAt);
 
+public sealed record OutboxRetryResult(int Retried, string Message);
+
 public sealed record OutboxPage(List<OutboxDto> Items, int Total, int Page, int PageSize, Dictionary<string, int> Counts, string Transport);
 
 public static class OutboxApi
@@ -30,6 +32,7 @@ public static class OutboxApi
     {
         var group = api.MapGroup("/admin/outbox").WithTags("Outbox").RequireAuthorization(Policies.Operator);
         group.MapGet("/", List);
+        group.MapPost("/retry", RetryAll);
         group.MapPost("/{id:long}/retry", Retry);
         group.MapGet("/{id:long}/eml", Eml);
         return api;
@@ -84,6 +87,55 @@ public static class OutboxApi
         return TypedResults.Ok(new OutboxDto(
             m.Id, m.Recipient, m.RecipientUserId, m.Kind, m.SubjectKey, m.OccurredOn, m.Subject, m.Status, m.Attempts,
             m.LastError, m.InterruptedSends, m.CreatedAt, m.NextAttemptAt, m.LastAttemptAt, m.SentAt));
+    }
+
+    /// <summary>
+    /// Puts every failed message back in the queue at once (after a long SMTP outage they all are), optionally only those
+    /// of one kind and of business dates within [from, to]; like the one-by-one retry, attempt counts carry on.
+    /// </summary>
+    public static async Task<Results<Ok<OutboxRetryResult>, ValidationProblem>> RetryAll(
+        string? kind, DateOnly? from, DateOnly? to, CrmDbContext db, TimeProvider clock, OutboxSignal signal, CancellationToken ct)
+    {
+        var errors = new Errors();
+        if (kind is not null && (kind.Length is 0 or > 64))
+        {
+            errors.Add("kind", "长度应为 1–64 个字符 (1-64 characters)");
+        }
+
+        if (from is { } f && to is { } t && f > t)
+        {
+            errors.Add("to", "结束日期不能早于开始日期 (to must not be before from)");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var query = db.Outbox.Where(m => m.Status == OutboxStatus.Failed);
+        if (kind is not null)
+        {
+            query = query.Where(m => m.Kind == kind);
+        }
+
+        if (from is { } start)
+        {
+            query = query.Where(m => m.OccurredOn >= start);
+        }
+
+        if (to is { } end)
+        {
+            query = query.Where(m => m.OccurredOn <= end);
+        }
+
+        var retried = await query.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.NextAttemptAt, now), ct);
+        if (retried > 0)
+        {
+            signal.Signal();
+        }
+
+        return TypedResults.Ok(new OutboxRetryResult(retried, $"已重新排队 {retried} 封发送失败的邮件 (requeued)"));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Eml(long id, CrmDbContext db, CancellationToken ct)

@@ -61,12 +61,30 @@ public sealed class OutboxDispatcher(
         // One connection for the round. synchronous=NORMAL in WAL mode keeps each "sending"/"sent" commit durable
         // across a process crash (the failure the outbox is built for) without an fsync per statement; a power cut
         // can lose the last commits, which at worst resends a message (and a lost "sending" mark is counted on recovery).
+        // The connection goes back to the pool afterwards, so the service's own level is put back before it does:
+        // every other save that later reuses it keeps the durability the rest of the service has.
         await db.Database.OpenConnectionAsync(ct);
+        long? synchronous = null;
         if (db.Database.IsSqlite())
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+            synchronous = await SqliteSynchronous.LowerAsync(db.Database.GetDbConnection(), ct);
         }
 
+        try
+        {
+            return await RoundAsync(db, o, ct);
+        }
+        finally
+        {
+            if (synchronous is { } level)
+            {
+                await SqliteSynchronous.RestoreAsync(db.Database.GetDbConnection(), level);
+            }
+        }
+    }
+
+    private async Task<DispatchResult> RoundAsync(CrmDbContext db, SmtpOptions o, CancellationToken ct)
+    {
         // Under the gate nothing in this process is sending, so on SQLite (one process) a "sending" row was left by a
         // process that died. On PostgreSQL another instance may be sending it right now: only a claim older than the
         // lease (longer than any one send can take) belongs to a dead instance.
@@ -133,7 +151,7 @@ public sealed class OutboxDispatcher(
                     continue;
                 }
 
-                var row = await db.Outbox.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.Mime, m.Attempts }).FirstAsync(ct);
+                var row = await db.Outbox.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.Mime, m.Attempts, m.CreatedAt }).FirstAsync(ct);
                 MimeMessage message;
                 using (var stream = new MemoryStream(row.Mime))
                 {
@@ -146,8 +164,14 @@ public sealed class OutboxDispatcher(
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    // Shutting down mid-send: whether the server took it is unknown, so the row stays "sending"
-                    // and the next start resends it and records the possible duplicate.
+                    // Stopping mid-send: whether the server took it is unknown. The message is released now (back to
+                    // pending, the possible duplicate on record) rather than left "sending" for a lease to expire.
+                    await db.Outbox.Where(m => m.Id == id && m.Status == OutboxStatus.Sending).ExecuteUpdateAsync(
+                        s => s.SetProperty(m => m.Status, OutboxStatus.Pending)
+                            .SetProperty(m => m.InterruptedSends, m => m.InterruptedSends + 1)
+                            .SetProperty(m => m.NextAttemptAt, Now())
+                            .SetProperty(m => m.LastError, "服务停止时正在发送，可能已送达，将重发 (interrupted by a stop: possible duplicate)"),
+                        CancellationToken.None);
                     throw;
                 }
                 catch (Exception e)
@@ -164,10 +188,10 @@ public sealed class OutboxDispatcher(
                         continue;
                     }
 
-                    if (row.Attempts >= o.MaxAttempts)
+                    if (o.GivesUp(row.Attempts, row.CreatedAt, Now()))
                     {
                         failed++;
-                        await FailAsync(db, id, $"{o.MaxAttempts} 次尝试后放弃 (gave up): {error}", ct);
+                        await FailAsync(db, id, $"{o.DescribeBudget(row.Attempts)}后放弃 (gave up): {error}", ct);
                     }
                     else
                     {
@@ -231,8 +255,9 @@ public sealed class OutboxDispatcher(
         foreach (var id in ids)
         {
             // A connection failure counts as an attempt for each waiting message, so the backoff grows for all of them.
-            var attempts = await db.Outbox.Where(m => m.Id == id).Select(m => m.Attempts).FirstAsync(ct) + (claimedAlready ? 0 : 1);
-            var status = attempts >= o.MaxAttempts ? OutboxStatus.Failed : OutboxStatus.Pending;
+            var row = await db.Outbox.Where(m => m.Id == id).Select(m => new { m.Attempts, m.CreatedAt }).FirstAsync(ct);
+            var attempts = row.Attempts + (claimedAlready ? 0 : 1);
+            var status = o.GivesUp(attempts, row.CreatedAt, now) ? OutboxStatus.Failed : OutboxStatus.Pending;
             count += await db.Outbox.Where(m => m.Id == id && m.Status != OutboxStatus.Sent).ExecuteUpdateAsync(
                 s => s.SetProperty(m => m.Status, status)
                     .SetProperty(m => m.Attempts, attempts)

@@ -68,7 +68,7 @@ public sealed class OutboxWriter(CrmDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
             return added.Count;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (!Infrastructure.StorageFull.Is(e))
         {
             // Another composer queued some of these meanwhile: the unique key keeps one; queue the rest one by one.
             db.ChangeTracker.Clear();
@@ -82,7 +82,7 @@ public sealed class OutboxWriter(CrmDbContext db, TimeProvider clock)
                     await db.SaveChangesAsync(ct);
                     count++;
                 }
-                catch (DbUpdateException)
+                catch (DbUpdateException one) when (!Infrastructure.StorageFull.Is(one))
                 {
                     db.ChangeTracker.Clear();
                 }

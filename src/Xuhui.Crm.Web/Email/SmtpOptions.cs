@@ -22,8 +22,24 @@ public sealed class SmtpOptions
     /// <summary>Each SMTP call (connect, auth, send, quit) is cancelled after this long.</summary>
     public int TimeoutSeconds { get; set; } = 60;
 
-    /// <summary>A message still failing transiently after this many attempts is marked failed.</summary>
+    /// <summary>A message still failing transiently after this many attempts is marked failed (unless <see cref="RetryBudgetHours"/> is set).</summary>
     public int MaxAttempts { get; set; } = 30;
+
+    /// <summary>
+    /// The retry budget as time instead of a count: when set, a message keeps being retried (on the backoff) until it
+    /// has waited this many hours since it was queued, however many attempts that takes — so an SMTP outage shorter
+    /// than the budget ends with everything delivered and nothing "failed".
+    /// </summary>
+    public double? RetryBudgetHours { get; set; }
+
+    /// <summary>Whether a message that has had <paramref name="attempts"/> attempts and still fails transiently is given up.</summary>
+    public bool GivesUp(int attempts, DateTime queuedAt, DateTime now) => RetryBudgetHours is { } hours
+        ? now - queuedAt >= TimeSpan.FromHours(hours)
+        : attempts >= MaxAttempts;
+
+    public string DescribeBudget(int attempts) => RetryBudgetHours is { } hours
+        ? $"重试 {hours:0.#} 小时（{attempts} 次尝试）"
+        : $"{MaxAttempts} 次尝试";
 
     /// <summary>First retry delay; doubles per attempt up to <see cref="BackoffMaxSeconds"/>.</summary>
     public int BackoffBaseSeconds { get; set; } = 30;

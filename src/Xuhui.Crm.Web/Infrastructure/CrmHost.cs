@@ -61,6 +61,8 @@ public static class CrmHost
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
+        services.AddSingleton<StorageState>();
+        services.AddExceptionHandler<StorageFullExceptionHandler>();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<ConcurrencyExceptionHandler>();
         services.AddOpenApi();

@@ -10,8 +10,9 @@ namespace Xuhui.Crm.Web.Jobs;
 
 /// <summary>
 /// Fires every day at the digest time; sends only on working days by the admin-kept calendar (a make-up Saturday
-/// sends, a holiday Monday does not). The day is the one the trigger was scheduled for, so a digest fired late
-/// after a misfire is still that day's.
+/// sends, a holiday Monday does not). The day is today's, whenever the trigger was meant for: a digest fired late (a
+/// misfire after days down, a run recovered after a crash) carries today's reminders, never a stale day's. A catch-up
+/// fired before today's own digest time leaves the day to that run, so each day is composed once.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class DailyDigestJob(
@@ -20,11 +21,19 @@ public sealed class DailyDigestJob(
     OutboxDispatcher dispatcher,
     CrmDbContext db,
     TimeProvider time,
-    ILogger<DailyDigestJob> logger) : RecordedJob(db, time, logger)
+    ILogger<DailyDigestJob> logger,
+    Infrastructure.StorageState storage) : RecordedJob(db, time, logger, storage)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
     {
-        var date = ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow());
+        var now = Clock.GetUtcNow();
+        var date = ShanghaiTime.ToDate(now);
+        var meantFor = ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? now);
+        if (!manual && meantFor < date && context.NextFireTimeUtc is { } next && ShanghaiTime.ToDate(next) == date)
+        {
+            return (JobOutcome.Skipped, $"补发 {meantFor:yyyy-MM-dd} 的摘要已跳过：今天 {date:yyyy-MM-dd} 的摘要将按时发送 (today's own run sends)");
+        }
+
         if (!manual && !await calendar.IsWorkingDayAsync(date, ct))
         {
             return (JobOutcome.Skipped, $"{date:yyyy-MM-dd} 非工作日，不发送 (not a working day)");
@@ -44,8 +53,8 @@ public sealed class DailyDigestJob(
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class MonthlyReportJob(
-    MonthlyReportEmail email, OutboxDispatcher dispatcher, CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger, DistrictRuns? districts = null)
-    : RecordedJob(db, clock, logger)
+    MonthlyReportEmail email, OutboxDispatcher dispatcher, CrmDbContext db, TimeProvider clock, ILogger<MonthlyReportJob> logger, Infrastructure.StorageState storage, DistrictRuns? districts = null)
+    : RecordedJob(db, clock, logger, storage)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
     {
@@ -58,8 +67,8 @@ public sealed class MonthlyReportJob(
 /// <summary>Just after midnight on the 1st (Asia/Shanghai): freezes the month just closed, once.</summary>
 [DisallowConcurrentExecution]
 public sealed class MonthEndSnapshotJob(
-    MonthlySnapshots snapshots, CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger, DistrictRuns? districts = null)
-    : RecordedJob(db, clock, logger)
+    MonthlySnapshots snapshots, CrmDbContext db, TimeProvider clock, ILogger<MonthEndSnapshotJob> logger, Infrastructure.StorageState storage, DistrictRuns? districts = null)
+    : RecordedJob(db, clock, logger, storage)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct) =>
         (JobOutcome.Succeeded, await ReportSchedule.RunMonthEndSnapshotAsync(snapshots, ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? Clock.GetUtcNow()), ct, districts));

@@ -6,6 +6,9 @@ public enum JobOutcome
     Succeeded,
     Skipped,
     Failed,
+
+    /// <summary>The run did not finish: its process died (closed on the next start, or by a live instance) or it was stopped with the service.</summary>
+    Interrupted,
 }
 
 /// <summary>One execution of a scheduled job, written by the job itself: the admin API's "last result" and the tests' execution count.</summary>

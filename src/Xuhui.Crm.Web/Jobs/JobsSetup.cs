@@ -102,12 +102,16 @@ public static class JobsSetup
 
     public static JobKey Key(string name) => new(name, JobNames.Group);
 
+    /// <summary>
+    /// Every job asks for recovery: a run cut off by a crash runs again when the scheduler next starts (or, clustered,
+    /// on the instance that takes over); each job is safe to run twice (the outbox keys, idempotent snapshots).
+    /// </summary>
     internal static IJobDetail Detail(string name) => name switch
     {
-        JobNames.DailyDigest => JobBuilder.Create<DailyDigestJob>().WithIdentity(Key(name)).WithDescription("每日提醒摘要 (daily digest)").StoreDurably().Build(),
-        JobNames.MonthlyReport => JobBuilder.Create<MonthlyReportJob>().WithIdentity(Key(name)).WithDescription("月度报告 (monthly report)").StoreDurably().Build(),
-        JobNames.MonthEndSnapshot => JobBuilder.Create<MonthEndSnapshotJob>().WithIdentity(Key(name)).WithDescription("月末快照 (month-end snapshot)").StoreDurably().Build(),
-        JobNames.NightlyBackup => JobBuilder.Create<NightlyBackupJob>().WithIdentity(Key(name)).WithDescription("每日数据库备份 (nightly backup)").StoreDurably().Build(),
+        JobNames.DailyDigest => JobBuilder.Create<DailyDigestJob>().WithIdentity(Key(name)).RequestRecovery().WithDescription("每日提醒摘要 (daily digest)").StoreDurably().Build(),
+        JobNames.MonthlyReport => JobBuilder.Create<MonthlyReportJob>().WithIdentity(Key(name)).RequestRecovery().WithDescription("月度报告 (monthly report)").StoreDurably().Build(),
+        JobNames.MonthEndSnapshot => JobBuilder.Create<MonthEndSnapshotJob>().WithIdentity(Key(name)).RequestRecovery().WithDescription("月末快照 (month-end snapshot)").StoreDurably().Build(),
+        JobNames.NightlyBackup => JobBuilder.Create<NightlyBackupJob>().WithIdentity(Key(name)).RequestRecovery().WithDescription("每日数据库备份 (nightly backup)").StoreDurably().Build(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -7,8 +7,8 @@ namespace Xuhui.Crm.Web.Jobs;
 
 /// <summary>The nightly online backup; a failure is recorded, shows in readiness and in the admins' digest.</summary>
 [DisallowConcurrentExecution]
-public sealed class NightlyBackupJob(BackupService backups, DataPaths paths, CrmDbContext db, TimeProvider clock, ILogger<NightlyBackupJob> logger)
-    : RecordedJob(db, clock, logger)
+public sealed class NightlyBackupJob(BackupService backups, DataPaths paths, CrmDbContext db, TimeProvider clock, ILogger<NightlyBackupJob> logger, StorageState storage)
+    : RecordedJob(db, clock, logger, storage)
 {
     protected override async Task<(JobOutcome Outcome, string Message)> RunAsync(IJobExecutionContext context, bool manual, CancellationToken ct)
     {

@@ -5,8 +5,10 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Jobs;
 
 /// <summary>Jobs stay thin: the work is a feature service; this base records every execution and its result.</summary>
-public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger logger) : IJob
+public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger logger, Infrastructure.StorageState? storage = null) : IJob
 {
+    private Infrastructure.StorageState? Storage => storage;
+
     protected TimeProvider Clock { get; } = clock;
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
@@ -22,7 +24,16 @@ public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger l
             Outcome = JobOutcome.Running,
         };
         db.JobRuns.Add(run);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (Storage?.Observe(e, $"job {run.JobName}") == true)
+        {
+            // Not even the run row fits: readiness and the log carry it, and the admins' digest once space is back.
+            throw new JobExecutionException($"storage full: {e.Message}", e);
+        }
+
         db.ChangeTracker.Clear();
 
         var outcome = JobOutcome.Failed;
@@ -31,9 +42,18 @@ public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger l
         {
             (outcome, message) = await RunAsync(context, run.Manual, ct);
         }
+        catch (OperationCanceledException e) when (ct.IsCancellationRequested)
+        {
+            // Stopped with the service (or by an admin's interrupt): the row says so instead of staying "running".
+            outcome = JobOutcome.Interrupted;
+            message = "服务停止，任务被中断 (interrupted: the service stopped)";
+            throw new JobExecutionException(message, e);
+        }
         catch (Exception e)
         {
-            message = $"{e.GetType().Name}: {e.Message}";
+            message = Storage?.Observe(e, $"job {run.JobName}") == true
+                ? $"服务器存储空间已满 (storage full): {e.Message}"
+                : $"{e.GetType().Name}: {e.Message}";
             logger.LogError(e, "Job {Job} failed", run.JobName);
             throw new JobExecutionException(message, e);
         }

@@ -102,17 +102,17 @@ public sealed class SchedulerTests
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/admin/jobs/nope/run", null)).StatusCode);
     }
 
-    private static Task<bool> FinishedAsync(RemindersHost host) =>
+    internal static Task<bool> FinishedAsync(RemindersHost host) =>
         host.WithDbAsync(db => db.JobRuns.AllAsync(r => r.Outcome != JobOutcome.Running));
 
-    private static Task WaitForTriggerAsync(RemindersHost host) => WaitUntilAsync(async () =>
+    internal static Task WaitForTriggerAsync(RemindersHost host) => WaitUntilAsync(async () =>
     {
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         return scheduler.Status == SchedulerStatus.Running && await scheduler.GetTrigger(JobsSetup.DigestTrigger) is not null;
     }, TimeSpan.FromSeconds(30));
 
     /// <summary>Moves the fake clock in steps, giving the scheduler thread real time to notice each one.</summary>
-    private static async Task AdvanceToAsync(RemindersHost host, DateTime utc)
+    internal static async Task AdvanceToAsync(RemindersHost host, DateTime utc)
     {
         while (host.Clock.GetUtcNow().UtcDateTime < utc)
         {
@@ -122,7 +122,7 @@ public sealed class SchedulerTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
         while (!await condition())

@@ -16,6 +16,9 @@ public enum ImportStatus
     /// <summary>Error rows and no permission to skip them: nothing was written.</summary>
     Refused,
     Failed,
+
+    /// <summary>The process died while the import ran; a commit is one transaction with this row, so nothing was written.</summary>
+    Interrupted,
 }
 
 /// <summary>One upload, previewed or committed: who, when, what came of each kind of row, and progress while it runs.</summary>

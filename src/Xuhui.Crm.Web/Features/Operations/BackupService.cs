@@ -16,6 +16,12 @@ public sealed class BackupOptions
 
     /// <summary>Readiness turns unhealthy when the last good backup is older than this.</summary>
     public int MaxAgeHours { get; set; } = 48;
+
+    /// <summary>
+    /// A backup file may not grow past this many megabytes (none when empty): on a volume shared with other data, a
+    /// backup that would take the last of the space fails, visibly, instead of filling it.
+    /// </summary>
+    public double? MaxSizeMegabytes { get; set; }
 }
 
 public sealed record BackupResult(bool Succeeded, string File, long SizeBytes, string? Error);
@@ -24,7 +30,8 @@ public sealed record BackupResult(bool Succeeded, string File, long SizeBytes, s
 /// Consistent backups while the service keeps writing: SQLite's online backup API copies a snapshot page by page,
 /// then the copy is checked with PRAGMA integrity_check before it counts.
 /// </summary>
-public sealed class BackupService(CrmDbContext db, DataPaths paths, IOptions<BackupOptions> options, TimeProvider clock, ILogger<BackupService> logger)
+public sealed class BackupService(
+    CrmDbContext db, DataPaths paths, IOptions<BackupOptions> options, TimeProvider clock, ILogger<BackupService> logger, StorageState? storage = null)
 {
     public string BackupDirectory => Path.Combine(paths.DataDirectory, "backups");
 
@@ -47,6 +54,15 @@ public sealed class BackupService(CrmDbContext db, DataPaths paths, IOptions<Bac
             {
                 await source.OpenAsync(ct);
                 await destination.OpenAsync(ct);
+                if (options.Value.MaxSizeMegabytes is { } megabytes)
+                {
+                    // The copy keeps the source's page size; a limit of N pages makes the copy fail with SQLITE_FULL,
+                    // exactly as a full disk under it would.
+                    await using var limit = destination.CreateCommand();
+                    limit.CommandText = $"PRAGMA max_page_count = {Math.Max(1, (long)(megabytes * 1024 * 1024 / PageSize(source))).ToString(CultureInfo.InvariantCulture)};";
+                    await limit.ExecuteNonQueryAsync(ct);
+                }
+
                 source.BackupDatabase(destination);
                 // A backup is one self-contained file: no -wal or -shm beside it.
                 await using var journal = destination.CreateCommand();
@@ -66,14 +82,27 @@ public sealed class BackupService(CrmDbContext db, DataPaths paths, IOptions<Bac
         catch (Exception ex) when (ex is SqliteException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             record.Succeeded = false;
-            record.Error = ex.Message;
+            record.Error = StorageFull.Is(ex) ? $"备份目标存储空间已满 (storage full): {ex.Message}" : ex.Message;
             logger.LogError(ex, "Backup to {File} failed", name);
             TryDelete(target);
+            TryDelete(target + "-journal");
+            TryDelete(target + "-wal");
+            TryDelete(target + "-shm");
         }
 
         record.CompletedAt = clock.GetUtcNow().UtcDateTime;
         db.Backups.Add(record);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (StorageFull.Is(e))
+        {
+            // The live database is full too: the record cannot be written, so readiness and the job run carry it.
+            storage?.Observe(e, "backup record");
+            throw;
+        }
+
         if (record.Succeeded)
         {
             await ApplyRetentionAsync(ct);
@@ -81,6 +110,13 @@ public sealed class BackupService(CrmDbContext db, DataPaths paths, IOptions<Bac
         }
 
         return new BackupResult(record.Succeeded, target, record.SizeBytes, record.Error);
+    }
+
+    private static long PageSize(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size;";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Null when the file is a sound SQLite database of this application, else what is wrong.</summary>

@@ -9,9 +9,12 @@ using Xuhui.Crm.Web.Infrastructure;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 
-/// <summary>The database answers, takes a write, and has every migration applied.</summary>
-public sealed class DatabaseHealthCheck(CrmDbContext db, DataPaths paths) : IHealthCheck
+/// <summary>The database answers, takes a write, has room for it, and has every migration applied.</summary>
+public sealed class DatabaseHealthCheck(CrmDbContext db, DataPaths paths, StorageState storage, TimeProvider clock) : IHealthCheck
 {
+    /// <summary>Written (and rolled back) by the probe: more than its small page cache holds, so it reaches the disk.</summary>
+    private const int ProbeBytes = 256 * 1024;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
@@ -22,25 +25,99 @@ public sealed class DatabaseHealthCheck(CrmDbContext db, DataPaths paths) : IHea
                 return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending)}");
             }
 
-            return paths.IsSqlite ? await ProbeSqliteAsync(cancellationToken) : await ProbePostgresAsync(cancellationToken);
+            var result = paths.IsSqlite ? await ProbeSqliteAsync(cancellationToken) : await ProbePostgresAsync(cancellationToken);
+            return result.Status == HealthStatus.Healthy && StillFull() is { } full ? full : result;
         }
         catch (Exception ex) when (ex is SqliteException or NpgsqlException)
         {
-            return HealthCheckResult.Unhealthy($"database not writable: {ex.Message}");
+            return storage.Observe(ex, "health probe")
+                ? Full(storage.FullSince)
+                : HealthCheckResult.Unhealthy($"database not writable: {ex.Message}");
         }
     }
 
-    /// <summary>A write probe that changes nothing: an unwritable or locked file fails here, quickly.</summary>
+    /// <summary>
+    /// A write that changes nothing but must find room: a row larger than the probe's page cache makes SQLite spill
+    /// pages into the write-ahead log (a real write to the disk) and allocate pages in the file, then it is rolled back.
+    /// A full disk or a database at its page limit fails here; a locked file fails within 2 s.
+    /// </summary>
     private async Task<HealthCheckResult> ProbeSqliteAsync(CancellationToken ct)
     {
-        await using var connection = new SqliteConnection(paths.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandTimeout = 2;
-        command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
-        await command.ExecuteNonQueryAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var read = connection.CreateCommand();
+        read.CommandText = "PRAGMA cache_size";
+        var cacheSize = Convert.ToInt64(await read.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            await ExecuteAsync(connection, null, "PRAGMA cache_size = 16", ct);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            try
+            {
+                await ExecuteAsync(
+                    connection, transaction,
+                    $"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('~write-probe', zeroblob({ProbeBytes}))", ct);
+            }
+            finally
+            {
+                TryRollback(transaction);
+            }
+        }
+        finally
+        {
+            // The connection returns to the pool: it keeps the service's cache, not the probe's.
+            await ExecuteAsync(connection, null, $"PRAGMA cache_size = {cacheSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}", CancellationToken.None);
+        }
+
+        storage.Recovered();
         return HealthCheckResult.Healthy("database reachable and writable");
     }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandTimeout = 2;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>SQLite may already have rolled the transaction back itself after SQLITE_FULL.</summary>
+    private static void TryRollback(SqliteTransaction transaction)
+    {
+        try
+        {
+            transaction.Rollback();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            // Nothing left to undo.
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL cannot be probed for space without writing to the server's disk on purpose: a disk_full seen in the
+    /// last minute keeps readiness unhealthy, and it clears once a minute passes without one.
+    /// </summary>
+    private HealthCheckResult? StillFull()
+    {
+        if (paths.IsSqlite || storage.FullSince is not { } since)
+        {
+            return null;
+        }
+
+        if (storage.Last.LastSeen is { } seen && clock.GetUtcNow().UtcDateTime - seen < TimeSpan.FromMinutes(1))
+        {
+            return Full(since);
+        }
+
+        storage.Recovered();
+        return null;
+    }
+
+    private HealthCheckResult Full(DateTime? since) => HealthCheckResult.Unhealthy(
+        $"storage full: the database cannot write (since {since:O}, {storage.Last.Failures} write(s) refused): {storage.Last.Error}",
+        data: new Dictionary<string, object> { ["storageFull"] = true, ["since"] = since?.ToString("O") ?? string.Empty });
 
     /// <summary>
     /// The server answers within 2 s and takes writes: a standby (after a failover the old primary may come back as

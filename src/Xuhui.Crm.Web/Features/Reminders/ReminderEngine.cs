@@ -25,7 +25,8 @@ public sealed record ReminderWindow(DateOnly Today, DateOnly Since, DateTime Vis
 /// for hundreds of officers over tens of thousands of firms stays a few queries.
 /// </summary>
 public sealed class ReminderEngine(
-    CrmDbContext db, IOptions<RemindersOptions> options, IOptions<CrmOptions> crm, IOptions<Operations.BackupOptions> backup, Reference.ReferenceData reference)
+    CrmDbContext db, IOptions<RemindersOptions> options, IOptions<CrmOptions> crm, IOptions<Operations.BackupOptions> backup, Reference.ReferenceData reference,
+    StorageState? storage = null)
 {
     private static readonly string[] DeadStages = ["expired", "withdrawn", "rejected", "failed", "terminated"];
 
@@ -162,6 +163,16 @@ public sealed class ReminderEngine(
         if (item is not null)
         {
             admins.ForEach(a => add(a, item));
+        }
+
+        // A full disk seen in the last day: the admins hear of it in the first digest that can be written.
+        if (storage?.Last is { LastSeen: { } seen } full && (ShanghaiTime.StartOfDayUtc(w.Today) - seen).TotalHours < 24)
+        {
+            var now = storage.FullSince is not null ? "，至今仍无法写入" : "，现已恢复";
+            var storageItem = new ReminderItem(
+                $"{ReminderKinds.StorageFull}:{ShanghaiTime.ToDate(seen):yyyyMMdd}", ReminderKinds.StorageFull, "服务器存储空间已满，写入被拒绝",
+                $"最近一次于 {ShanghaiTime.ToLocal(seen):yyyy-MM-dd HH:mm}，共拒绝 {full.Failures} 次写入{now}：{full.Error}", Links.AdminJobs, null, ShanghaiTime.ToDate(seen), null);
+            admins.ForEach(a => add(a, storageItem));
         }
     }
 

@@ -13,12 +13,14 @@ public static class ReminderKinds
     public const string OthersVisited = "others-visited";
     public const string UpcomingVisit = "upcoming-visit";
     public const string BackupProblem = "backup-problem";
+    public const string StorageFull = "storage-full";
     public const string RequestOverdue = "request-overdue";
     public const string RequestEscalated = "request-escalated";
 
     /// <summary>In digest order, with the Chinese section heading.</summary>
     public static readonly IReadOnlyList<(string Kind, string Heading)> All =
     [
+        (StorageFull, "服务器存储空间已满（管理员）"),
         (BackupProblem, "数据库备份异常（管理员）"),
         (TaskOverdue, "逾期待办"),
         (TaskDue, "今日到期待办"),

@@ -32,6 +32,8 @@ public static class RemindersModule
 
         // Order matters: the calendar is seeded before the scheduler starts, and jobs are scheduled after it started.
         services.AddHostedService<RemindersStartup>();
+        services.AddSingleton<OrphanedRuns>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanedRuns>());
         services.AddCrmJobs(configuration);
         services.AddQuartzHostedService(o =>
         {
@@ -42,6 +44,10 @@ public static class RemindersModule
         // Read when the host starts, not now: a test host's settings arrive after registration.
         services.AddOptions<QuartzHostedServiceOptions>().Configure<IOptions<JobsOptions>>((o, jobs) => o.AutoStart = jobs.Value.Enabled);
         services.AddHostedService<JobScheduleSetup>();
+
+        // Stopped in reverse: the outbox worker first (no new message is taken), then running jobs are cancelled,
+        // then the scheduler shuts down.
+        services.AddHostedService<JobInterrupter>();
 
         services.AddHostedService<OutboxWorker>();
         return services;
