@@ -87,16 +87,25 @@ pg_start() {
   PG_DIR=$(mktemp -d /tmp/xuhui-pg.XXXXXX)
   trap pg_stop EXIT
   if ((EUID == 0)); then chown postgres: "$PG_DIR"; fi
-  local port
-  for port in $(shuf -i 40000-59999 -n 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
-  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port in $PG_DIR"
   as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
     { cat "$PG_DIR/initdb.log" >&2; exit 2; }
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null || { cat "$PG_DIR/server.log" >&2; exit 2; }
+  # A port that looked free can be taken before the server binds it (tests open loopback listeners of their own):
+  # try a few ports before giving up.
+  local port attempt started=""
+  for attempt in 1 2 3 4 5; do
+    for port in $(shuf -i 40000-59999 -n 50); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    done
+    if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+      -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null; then
+      started=1
+      break
+    fi
+    echo "tests/run.sh: PostgreSQL could not start on port $port (attempt $attempt)" >&2
+  done
+  [[ -n $started ]] || { cat "$PG_DIR/server.log" >&2; exit 2; }
+  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port in $PG_DIR"
   export XUHUI_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Include Error Detail=true"
 }
 

@@ -300,9 +300,13 @@ public sealed class SingleDistrictTests(CrmFactory host) : IClassFixture<CrmFact
             ["xujiahui-hengfu-fenglin", "xuhui-riverside", "caohejing", "riverside-innovation-belt", "caohejing-huajing-belt", "central-axis-belt"],
             zones.Select(z => z.Str("code")));
 
-        // The zone is checked against the deployment's district, whatever the firm's district field says (as before).
-        var other = await officer.CreateFirmAsync(TestData.Firm().With("district", CityFactory.Minhang).With("zone", "caohejing"));
-        Assert.Equal("caohejing", other.Str("zone"));
+        // The server decides the firm's district: another district in the body is refused naming it, and the zone is
+        // checked against the deployment's district.
+        using var otherDistrict = await officer.PostAsJsonAsync("/api/firms", TestData.Firm().With("district", CityFactory.Minhang).With("zone", "caohejing"));
+        Assert.NotEmpty((await otherDistrict.ExpectAsync(HttpStatusCode.BadRequest))!.ErrorsFor("district"));
+        var firm = await officer.CreateFirmAsync(TestData.Firm().With("zone", "caohejing"));
+        Assert.Equal("caohejing", firm.Str("zone"));
+        Assert.Equal(CityFactory.Xuhui, firm.Str("district"));
         using var minhangZone = await officer.PostAsJsonAsync("/api/firms", TestData.Firm().With("zone", "zizhu-hi-tech-zone"));
         Assert.NotEmpty((await minhangZone.ExpectAsync(HttpStatusCode.BadRequest))!.ErrorsFor("zone"));
     }
