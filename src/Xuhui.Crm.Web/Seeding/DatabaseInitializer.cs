@@ -22,8 +22,9 @@ public static class DatabaseInitializer
         var paths = sp.GetRequiredService<DataPaths>();
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var db = sp.GetRequiredService<CrmDbContext>();
-        OwnerOnlyFiles.CreateDirectory(paths.DataDirectory);
-        // An install from before files were created owner-only: its database, backups and outbox are tightened now.
+        Directory.CreateDirectory(paths.DataDirectory);
+        // An install from before files were created owner-only: its database, backups and outbox are tightened now
+        // (a directory prepared by another user is logged, not fatal).
         OwnerOnlyFiles.Tighten(paths.DataDirectory, logger);
 
         // Several instances may start at once on one PostgreSQL: the first migrates, creates the admin and loads any
