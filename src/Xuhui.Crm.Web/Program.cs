@@ -2,6 +2,9 @@ using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Infrastructure;
 using Xuhui.Crm.Web.Seeding;
 
+// Before anything is written (the commands too): the database, backups, outbox files and secrets are the owner's only.
+OwnerOnlyFiles.RestrictProcessUmask();
+
 if (Commands.IsCommand(args))
 {
     return await Commands.RunAsync(args);

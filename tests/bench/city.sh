@@ -210,6 +210,7 @@ start_service() {
   (umask 077 && printf '{"userName":"admin","password":"%s"}' "$password" > "$RUN/login.json")
   Crm__DataDirectory="$RUN" Crm__Database__Provider="$provider" Crm__Database__ConnectionString="$connection" \
     Crm__Seed__Demo=false Crm__Bootstrap__AdminPassword="$password" Crm__Jobs__Enabled=false \
+    Crm__DataProtection__KeyEncryptionKey="$(head -c 32 /dev/urandom | base64)" \
     ASPNETCORE_ENVIRONMENT=Production dotnet "$BIN/Xuhui.Crm.Web.dll" --urls "http://127.0.0.1:$PORT" > "$RUN/service.log" 2>&1 &
   SERVICE=$!
   local i

@@ -15,7 +15,7 @@ public sealed class EmlFileTransport(DataPaths paths) : IMailTransport
 
     public Task<IMailSession> OpenAsync(CancellationToken ct)
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        OwnerOnlyFiles.CreateDirectory(Directory);
         return Task.FromResult<IMailSession>(new Session(Directory));
     }
 
@@ -25,7 +25,14 @@ public sealed class EmlFileTransport(DataPaths paths) : IMailTransport
         {
             var name = $"{outboxId:D8}.eml";
             var temp = Path.Combine(directory, $".{name}.{Guid.NewGuid():N}.tmp");
-            await using (var stream = File.Create(temp))
+            // Messages carry names and addresses: owner-only whatever the umask.
+            var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                streamOptions.UnixCreateMode = OwnerOnlyFiles.FileMode;
+            }
+
+            await using (var stream = new FileStream(temp, streamOptions))
             {
                 await message.WriteToAsync(stream, ct);
                 await stream.FlushAsync(ct);

@@ -14,6 +14,7 @@ public sealed class CrmOptions
     public CadenceOptions Cadence { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
     public SearchOptions Search { get; set; } = new();
+    public KeyRingOptions DataProtection { get; set; } = new();
 
     /// <summary>
     /// The deployment's own district (GB/T 2260 code): existing rows and new ones written by city-wide users default to it.

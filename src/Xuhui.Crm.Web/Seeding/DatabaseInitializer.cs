@@ -23,6 +23,9 @@ public static class DatabaseInitializer
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var db = sp.GetRequiredService<CrmDbContext>();
         Directory.CreateDirectory(paths.DataDirectory);
+        // An install from before files were created owner-only: its database, backups and outbox are tightened now
+        // (a directory prepared by another user is logged, not fatal).
+        OwnerOnlyFiles.Tighten(paths.DataDirectory, logger);
 
         // Several instances may start at once on one PostgreSQL: the first migrates, creates the admin and loads any
         // demo data while the others wait here, then find it all done. The lock goes with the session (connection).
@@ -119,7 +122,7 @@ public static class DatabaseInitializer
         var streamOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            streamOptions.UnixCreateMode = OwnerOnlyFiles.FileMode;
         }
 
         await using var stream = new FileStream(path, streamOptions);
@@ -127,7 +130,7 @@ public static class DatabaseInitializer
         await writer.WriteAsync(content.AsMemory(), ct);
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(path, OwnerOnlyFiles.FileMode);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Users;
@@ -13,9 +14,9 @@ namespace Xuhui.Crm.Web.Tests.Auth;
 /// A web sign-in cookie, handled by hand so a test can keep a copy and replay it: the browser's cookies as a jar of
 /// name → value, sent on every request and updated from every Set-Cookie.
 /// </summary>
-public sealed partial class WebBrowser(CrmFactory factory) : IDisposable
+public sealed partial class WebBrowser(WebApplicationFactory<Program> factory) : IDisposable
 {
-    private readonly HttpClient _client = factory.Anonymous();
+    private readonly HttpClient _client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public Dictionary<string, string> Cookies { get; } = new(StringComparer.Ordinal);
 

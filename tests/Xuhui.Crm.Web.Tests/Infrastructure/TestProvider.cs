@@ -40,7 +40,12 @@ public static class TestProvider
     {
         ["Crm:Database:Provider"] = nameof(DatabaseProvider.Postgres),
         ["Crm:Database:ConnectionString"] = ConnectionString(database),
+        // Required on PostgreSQL; one per run, so every instance of a test shares it as a deployment's instances do.
+        ["Crm:DataProtection:KeyEncryptionKey"] = KeyEncryptionKey,
     };
+
+    /// <summary>The key-encryption key of this run's PostgreSQL hosts.</summary>
+    public static string KeyEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public static string ConnectionString(string database, bool pooling = true) =>
         new NpgsqlConnectionStringBuilder(Server) { Database = database, Pooling = pooling }.ToString();

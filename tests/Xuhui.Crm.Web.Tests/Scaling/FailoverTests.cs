@@ -63,6 +63,8 @@ public sealed class FailoverTests
     private static Dictionary<string, string> Environment(string database, LoopbackSmtp smtp, string instance) => new()
     {
         ["Crm__Database__Provider"] = "Postgres",
+        // The instances share the key ring, so they share the key that encrypts it.
+        ["Crm__DataProtection__KeyEncryptionKey"] = TestProvider.KeyEncryptionKey,
         ["Crm__Database__ConnectionString"] = TestProvider.ConnectionString(database),
         ["Crm__DataDirectory"] = TemplateDatabase.NewDirectory($"failover-{instance}"),
         ["Crm__Bootstrap__AdminPassword"] = "Failover-pass-42",

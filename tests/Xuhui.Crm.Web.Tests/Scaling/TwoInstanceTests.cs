@@ -120,6 +120,8 @@ public sealed class TwoInstances : IAsyncLifetime
     private Dictionary<string, string> Environment(string instance, DateTime digestLocal) => new()
     {
         ["Crm__Database__Provider"] = "Postgres",
+        // The instances share the key ring, so they share the key that encrypts it.
+        ["Crm__DataProtection__KeyEncryptionKey"] = TestProvider.KeyEncryptionKey,
         ["Crm__Database__ConnectionString"] = TestProvider.ConnectionString(Database),
         ["Crm__DataDirectory"] = TemplateDatabase.NewDirectory($"instance-{instance}"),
         ["Crm__Bootstrap__AdminPassword"] = AdminPassword,

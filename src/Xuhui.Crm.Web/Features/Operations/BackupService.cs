@@ -42,7 +42,7 @@ public sealed class BackupService(
             throw new InvalidOperationException("on PostgreSQL, backups are the database server's (pg_dump / base backups)");
         }
 
-        Directory.CreateDirectory(BackupDirectory);
+        OwnerOnlyFiles.CreateDirectory(BackupDirectory);
         var started = clock.GetUtcNow().UtcDateTime;
         var name = $"crm-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..28] + ".db";
         var target = Path.Combine(BackupDirectory, name);
@@ -70,6 +70,8 @@ public sealed class BackupService(
                 await journal.ExecuteNonQueryAsync(ct);
             }
 
+            // A backup holds the whole database: owner-only whatever the umask it was written under.
+            OwnerOnlyFiles.RestrictFile(target);
             var check = Verify(target);
             if (check is not null)
             {

@@ -59,17 +59,19 @@ public static class OpsCommands
             return 1;
         }
 
-        Directory.CreateDirectory(paths.DataDirectory);
+        OwnerOnlyFiles.CreateDirectory(paths.DataDirectory);
         var live = paths.DatabaseFile;
         if (File.Exists(live))
         {
             var aside = Path.Combine(paths.DataDirectory, $"pre-restore-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
-            Directory.CreateDirectory(aside);
+            OwnerOnlyFiles.CreateDirectory(aside);
             foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
             {
                 if (File.Exists(live + suffix))
                 {
-                    File.Move(live + suffix, Path.Combine(aside, Path.GetFileName(live) + suffix));
+                    var moved = Path.Combine(aside, Path.GetFileName(live) + suffix);
+                    File.Move(live + suffix, moved);
+                    OwnerOnlyFiles.RestrictFile(moved);
                 }
             }
 
@@ -77,6 +79,7 @@ public static class OpsCommands
         }
 
         File.Copy(backupFile, live);
+        OwnerOnlyFiles.RestrictFile(live);
         Console.WriteLine($"restored {backupFile} to {live}; start the service");
         return 0;
     }

@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
@@ -77,12 +78,19 @@ public static class WebApp
 
         // Keys in the database: sign-in cookies and antiforgery tokens survive a restart, and with several instances on
         // one PostgreSQL a cookie issued by one is read by the others.
+        // The database reaches every backup, so the keys in it are encrypted under a key that is not there; keys written
+        // before that (plain XML) are still read as they are.
         services.AddDataProtection().SetApplicationName("Xuhui.Crm").PersistKeysToDbContext<CrmDbContext>();
+        services.AddSingleton<KeyEncryptionKey>();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<KeyEncryptionKey>((o, kek) => o.XmlEncryptor = new KeyRingXmlEncryptor(kek));
         return services;
     }
 
     public static WebApplication UseWebApp(this WebApplication app)
     {
+        // A missing or malformed key-encryption key stops the start, rather than the first sign-in.
+        _ = app.Services.GetRequiredService<KeyEncryptionKey>();
         app.UseRequestLocalization();
         app.MapRazorPages();
         return app;
