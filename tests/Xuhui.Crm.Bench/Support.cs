@@ -84,6 +84,9 @@ internal sealed class BenchHost : IAsyncDisposable
             ["Crm:DataDirectory"] = postgres is null ? Path.GetDirectoryName(file) : Path.Combine(Path.GetTempPath(), $"xuhui-bench-{Environment.ProcessId}"),
             ["Crm:Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["Crm:Database:ConnectionString"] = postgres ?? $"Data Source={file}",
+            // PostgreSQL wants the key-encryption key of the shared key ring from configuration; the bench signs nobody in,
+            // so a key of its own per run is enough.
+            ["Crm:DataProtection:KeyEncryptionKey"] = postgres is null ? null : Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Crm:Seed:Demo"] = "false",
             ["Crm:Jobs:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
