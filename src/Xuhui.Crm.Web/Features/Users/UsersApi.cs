@@ -197,17 +197,7 @@ public static class UsersApi
             UserAudit.Record(db, user, "updated", before, passwordChanged: request.Password is not null);
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return Problems.Conflict("用户已被他人修改，请刷新后重试", UserDto.From(await db.Users.AsNoTracking().FirstAsync(u => u.Id == id, ct)));
-        }
-
-        return TypedResults.Ok(UserDto.From(user));
+        return await SaveOrConflictAsync(db, user, ct) is { } conflict ? conflict : TypedResults.Ok(UserDto.From(user));
     }
 
     /// <summary>Deactivation names who takes over: lead firms, co-officer seats, open cases and open tasks move to them in one transaction.</summary>
@@ -291,6 +281,21 @@ public static class UsersApi
         return TypedResults.Ok(summary);
     }
 
+    /// <summary>Saves a user edit: null when saved; a stale version is a 409 carrying the user as they now stand.</summary>
+    private static async Task<ProblemHttpResult?> SaveOrConflictAsync(CrmDbContext db, User user, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Problems.Conflict("用户已被他人修改，请刷新后重试", UserDto.From(await db.Users.AsNoTracking().FirstAsync(u => u.Id == user.Id, ct)));
+        }
+    }
+
     /// <summary>Brings a deactivated user back (with no firms: the hand-over stays); their old sessions stay revoked.</summary>
     public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Reactivate(long id, CrmDbContext db, CancellationToken ct)
     {
@@ -310,17 +315,7 @@ public static class UsersApi
         user.FailedLogins = 0;
         user.LockedUntil = null;
         UserAudit.Record(db, user, "reactivated", before, passwordChanged: false);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return Problems.Conflict("用户已被他人修改，请刷新后重试", UserDto.From(await db.Users.AsNoTracking().FirstAsync(u => u.Id == id, ct)));
-        }
-
-        return TypedResults.Ok(UserDto.From(user));
+        return await SaveOrConflictAsync(db, user, ct) is { } conflict ? conflict : TypedResults.Ok(UserDto.From(user));
     }
 
     /// <summary>
