@@ -1,5 +1,6 @@
 using Xuhui.Crm.Web.Features.Operations;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web;
 using Xuhui.Crm.Web.Seeding;
 
 // Before anything is written (the commands too): the database, backups, outbox files and secrets are the owner's only.

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
 
 namespace Xuhui.Crm.Bench;
 
@@ -54,13 +56,13 @@ internal static class Probe
         {
             await using var s = services.CreateAsyncScope();
             var db = s.ServiceProvider.GetRequiredService<CrmDbContext>();
-            await db.Firms.AsNoTracking().Where(f => !f.IsArchived && db.FirmSearchGrams.Where(g => g.Gram == q).Select(g => g.FirmId).Contains(f.Id)).OrderBy(f => f.Name).ThenBy(f => f.Id).Take(20).ToListAsync();
+            await db.Firms.AsNoTracking().Where(f => !f.IsArchived && db.Set<FirmSearchGram>().Where(g => g.Gram == q).Select(g => g.FirmId).Contains(f.Id)).OrderBy(f => f.Name).ThenBy(f => f.Id).Take(20).ToListAsync();
         });
         await Phase("page ids only", async q =>
         {
             await using var s = services.CreateAsyncScope();
             var db = s.ServiceProvider.GetRequiredService<CrmDbContext>();
-            await db.Firms.AsNoTracking().Where(f => !f.IsArchived && db.FirmSearchGrams.Where(g => g.Gram == q).Select(g => g.FirmId).Contains(f.Id)).OrderBy(f => f.Name).ThenBy(f => f.Id).Select(f => f.Id).Take(20).ToListAsync();
+            await db.Firms.AsNoTracking().Where(f => !f.IsArchived && db.Set<FirmSearchGram>().Where(g => g.Gram == q).Select(g => g.FirmId).Contains(f.Id)).OrderBy(f => f.Name).ThenBy(f => f.Id).Select(f => f.Id).Take(20).ToListAsync();
         });
         await Phase("full search", async q =>
         {

@@ -8,8 +8,11 @@ using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Web.Features.Reports;
 using Xuhui.Crm.Web.Features.Targets;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reminders;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web;
 
 // In-process timings on a generated database, each beside its hand-written SQL yardstick where there is one.
 // Prints one TSV row per measure: scale, measure, service ms (median), raw ms (median), ratio, note, load average.

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Bench;
 

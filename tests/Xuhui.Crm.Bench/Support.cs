@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reminders;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web;
 
 namespace Xuhui.Crm.Bench;
 

@@ -7,10 +7,12 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Reports;
 using Xuhui.Crm.Web.Features.Targets;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web;
 
 // Monthly report benchmark: 50,000 firms, 20,000 cases, 500,000 visits in a real SQLite file.
 // Usage: dotnet run -c Release --project bench/Xuhui.Crm.Benchmarks -- [file.db] [--regenerate] [--district 310104]

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Data;
 
@@ -45,10 +46,10 @@ public sealed partial class CrmDbContext
 
         ChangeTracker.DetectChanges();
         // Whatever path built the entities, text PostgreSQL would refuse (or no column should hold) never reaches it.
-        var rejected = Infrastructure.InputRules.CheckEntries(ChangeTracker.Entries());
+        var rejected = Shared.InputRules.CheckEntries(ChangeTracker.Entries());
         if (rejected.Any)
         {
-            throw new Infrastructure.InputRejectedException(rejected);
+            throw new Shared.InputRejectedException(rejected);
         }
 
         // A user or token written (login, logout, deactivation, role or password change): the cached token lookups of
@@ -149,11 +150,11 @@ public sealed partial class CrmDbContext
         _extraAudit.Clear();
         foreach (var firm in reindex)
         {
-            await FirmSearchGrams.Where(g => g.FirmId == firm.Id).ExecuteDeleteAsync(cancellationToken);
+            await Set<FirmSearchGram>().Where(g => g.FirmId == firm.Id).ExecuteDeleteAsync(cancellationToken);
             // Archived firms leave search: their grams go, so a query-only count never has to read firm rows.
             if (!firm.IsArchived)
             {
-                FirmSearchGrams.AddRange(FirmSearchGram.For(firm));
+                Set<FirmSearchGram>().AddRange(FirmSearchGram.For(firm));
             }
         }
 

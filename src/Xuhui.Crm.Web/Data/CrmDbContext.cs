@@ -7,7 +7,8 @@ using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Data;
 
@@ -47,8 +48,6 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<FirmOfficer> FirmOfficers => Set<FirmOfficer>();
     public DbSet<FirmFinancial> FirmFinancials => Set<FirmFinancial>();
     public DbSet<FirmStatusChange> FirmStatusChanges => Set<FirmStatusChange>();
-    public DbSet<FirmSearchGram> FirmSearchGrams => Set<FirmSearchGram>();
-    public DbSet<FirmSearchBacklog> FirmSearchBacklog => Set<FirmSearchBacklog>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseTransition> CaseTransitions => Set<CaseTransition>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Data;
 
@@ -28,7 +29,7 @@ public static class DatabaseSetup
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.District,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CrmOptions>>().Value.MultiDistrict,
             sp.GetRequiredService<Features.Auth.TokenCache>().Invalidate,
-            sp.GetRequiredService<Features.Firms.GramCountCache>().Changed));
+            sp.GetRequiredService<Features.Search.GramCountCache>().Changed));
         return services;
     }
 

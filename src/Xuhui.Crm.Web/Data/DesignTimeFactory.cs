@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore.Design;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Data;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Seeding;
 

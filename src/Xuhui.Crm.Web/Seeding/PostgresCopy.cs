@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Seeding;
 
@@ -62,7 +63,7 @@ public static class PostgresCopy
         }
 
         var repairs = repair && bad.Count > 0 ? limits : null;
-        await using (var db = new CrmDbContext(DatabaseSetup.Options(Infrastructure.DatabaseProvider.Postgres, postgres)))
+        await using (var db = new CrmDbContext(DatabaseSetup.Options(Shared.DatabaseProvider.Postgres, postgres)))
         {
             await db.Database.MigrateAsync(ct);
             await PostgresStatistics.ApplyAsync(db, ct); // before the ANALYZE at the end
@@ -302,7 +303,7 @@ public static class PostgresCopy
     /// <summary>The length of every text column of the PostgreSQL model (null: unbounded), by table and column name.</summary>
     private static Dictionary<(string, string), int?> ColumnLimits(string postgres)
     {
-        using var db = new CrmDbContext(DatabaseSetup.Options(Infrastructure.DatabaseProvider.Postgres, postgres));
+        using var db = new CrmDbContext(DatabaseSetup.Options(Shared.DatabaseProvider.Postgres, postgres));
         var limits = new Dictionary<(string, string), int?>();
         foreach (var entity in db.Model.GetEntityTypes())
         {

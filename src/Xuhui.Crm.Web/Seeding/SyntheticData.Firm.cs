@@ -3,6 +3,7 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Seeding;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Auth;

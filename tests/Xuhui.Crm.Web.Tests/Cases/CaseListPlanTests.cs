@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Cases;

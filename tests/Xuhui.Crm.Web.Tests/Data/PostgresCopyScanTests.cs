@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Seeding;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 

@@ -7,10 +7,13 @@ using MimeKit;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Features.Reports;
-using Xuhui.Crm.Web.Jobs;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Tests.Infrastructure;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Tests.Districts;
 
@@ -318,7 +321,7 @@ public sealed class DistrictFilterSqlTests
     [Fact]
     public void Without_a_scope_the_sql_has_no_district_predicate_and_with_one_it_has()
     {
-        using var db = new CrmDbContext(DatabaseSetup.Options(Web.Infrastructure.DatabaseProvider.Sqlite, "Data Source=:memory:"));
+        using var db = new CrmDbContext(DatabaseSetup.Options(Web.Shared.DatabaseProvider.Sqlite, "Data Source=:memory:"));
         var unscoped = db.Cases.Where(c => c.Program == "hnte").ToQueryString();
         Assert.DoesNotContain("DistrictCode", unscoped);
         Assert.DoesNotContain("Firms", unscoped);

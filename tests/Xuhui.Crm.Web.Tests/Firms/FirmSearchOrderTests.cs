@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Firms;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Tests.Infrastructure;
+using Xuhui.Crm.Web.Features.Operations;
 
 namespace Xuhui.Crm.Web.Tests.Imports;
 

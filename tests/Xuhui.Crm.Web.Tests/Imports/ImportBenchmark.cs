@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using Xunit.Abstractions;
 using Xuhui.Crm.Web.Tests.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Tests.Imports;
 
@@ -49,7 +50,7 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         var phases = Xuhui.Crm.Web.Features.Imports.ImportPhases.Last!;
         var searchable = Stopwatch.StartNew();
         var pending = await factory.WithDbAsync(db => db.FirmSearchBacklog.CountAsync());
-        await factory.Services.GetRequiredService<Xuhui.Crm.Web.Data.SearchGramDrainer>().WhenCaughtUpAsync(CancellationToken.None);
+        await factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Search.SearchGramDrainer>().WhenCaughtUpAsync(CancellationToken.None);
         phases.Mark("grams (background)");
         var indexedTime = commitTime + searchable.Elapsed;
         var indexedCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
@@ -57,9 +58,9 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         await saver;
         output.WriteLine($"commit (50,000 creates): {commitTime.TotalSeconds:F1} s wall, {commitCpu.TotalSeconds:F1} s CPU, {Rows / commitTime.TotalSeconds:F0} rows/s; {Phases()}; " +
             $"firm transaction {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F2} s; {pending} firms on the search backlog at the answer");
-        output.WriteLine($"commit until the search grams are written: {indexedTime.TotalSeconds:F1} s wall, {indexedCpu.TotalSeconds:F1} s CPU; grams {Xuhui.Crm.Web.Data.SearchGramBacklog.LastDrainTime.TotalSeconds:F1} s (longest batch {Xuhui.Crm.Web.Data.SearchGramBacklog.LastLongestBatch.TotalSeconds:F2} s)");
+        output.WriteLine($"commit until the search grams are written: {indexedTime.TotalSeconds:F1} s wall, {indexedCpu.TotalSeconds:F1} s CPU; grams {Xuhui.Crm.Web.Features.Search.SearchGramBacklog.LastDrainTime.TotalSeconds:F1} s (longest batch {Xuhui.Crm.Web.Features.Search.SearchGramBacklog.LastLongestBatch.TotalSeconds:F2} s)");
         output.WriteLine($"commit phases: {phases}");
-        output.WriteLine($"gram drain: {Xuhui.Crm.Web.Data.SearchGramBacklog.LastDrainStats}");
+        output.WriteLine($"gram drain: {Xuhui.Crm.Web.Features.Search.SearchGramBacklog.LastDrainStats}");
         output.WriteLine($"staged rows: {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastWriterStats}");
         SlowSaves(saves, Xuhui.Crm.Web.Features.Imports.ImportPhases.Last);
         var latencies = saves.Select(s => s.Ms).ToList();

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Imports;
@@ -170,7 +171,7 @@ public sealed class ImportSearchTests(ImportSearchTests.Factory factory) : IClas
 
         Assert.Equal(0, await factory.WithDbAsync(db => db.FirmSearchBacklog.CountAsync()));
         Assert.Equal(2, await factory.WithDbAsync(db => db.FirmSearchGrams.CountAsync(g => g.Gram == "砗磲" && ids.Contains(g.FirmId))));
-        factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Firms.GramCountCache>().Changed();
+        factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Search.GramCountCache>().Changed();
         Assert.Equal(2, await TotalAsync(admin, "砗磲"));
         Assert.Equal(1, await TotalAsync(admin, "砗磲一号"));
     }

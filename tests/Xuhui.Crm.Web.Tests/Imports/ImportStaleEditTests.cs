@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Xuhui.Crm.Web.Features.Imports;
+using Xuhui.Crm.Web.Features.Exports;
+using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Imports;

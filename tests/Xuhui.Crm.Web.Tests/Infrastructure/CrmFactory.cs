@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Tests.Infrastructure;
 

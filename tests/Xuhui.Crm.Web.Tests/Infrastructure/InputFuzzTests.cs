@@ -290,7 +290,7 @@ public sealed partial class InputFuzzTests(CrmFactory factory) : IClassFixture<C
         var before = await factory.RowCountsAsync();
 
         // The last line of defence: an entity built past the edge rules still cannot be saved.
-        var error = await Assert.ThrowsAsync<Web.Infrastructure.InputRejectedException>(() => factory.WithDbAsync(async db =>
+        var error = await Assert.ThrowsAsync<Web.Shared.InputRejectedException>(() => factory.WithDbAsync(async db =>
         {
             var firm = await db.Firms.FindAsync(firmId);
             firm!.Address = "地址\0";
@@ -358,13 +358,13 @@ public sealed partial class InputFuzzTests(CrmFactory factory) : IClassFixture<C
             foreach (var parameter in handler.GetParameters())
             {
                 var type = parameter.ParameterType;
-                if (!Web.Infrastructure.InputRules.IsOurs(type) || services.IsService(type) || columnless.Contains(type))
+                if (!Web.Shared.InputRules.IsOurs(type) || services.IsService(type) || columnless.Contains(type))
                 {
                     continue;
                 }
 
                 bodies++;
-                if (type.GetProperties().Any(p => p.PropertyType == typeof(string)) && Web.Infrastructure.InputRules.EntityWrittenBy(type) is null)
+                if (type.GetProperties().Any(p => p.PropertyType == typeof(string)) && Web.Shared.InputRules.EntityWrittenBy(type) is null)
                 {
                     unmapped.Add($"{endpoint.DisplayName}: {type.Name}");
                 }

@@ -3,7 +3,8 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Tests.Infrastructure;
 

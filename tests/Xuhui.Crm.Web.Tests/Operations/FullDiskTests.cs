@@ -5,8 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
-using Xuhui.Crm.Web.Jobs;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Operations;
+using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 using Xuhui.Crm.Web.Tests.Reminders;
 

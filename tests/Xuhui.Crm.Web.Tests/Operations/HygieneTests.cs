@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Tests.Auth;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 

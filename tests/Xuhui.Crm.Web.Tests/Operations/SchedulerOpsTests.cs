@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Quartz;
 using Xuhui.Crm.Domain.Users;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 

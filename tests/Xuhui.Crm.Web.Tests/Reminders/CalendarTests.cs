@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Xuhui.Crm.Web.Features.Calendar;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 

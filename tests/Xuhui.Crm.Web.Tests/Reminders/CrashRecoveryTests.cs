@@ -7,11 +7,17 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Features.Imports;
-using Xuhui.Crm.Web.Infrastructure;
-using Xuhui.Crm.Web.Jobs;
+using Xuhui.Crm.Web.Features.Exports;
+using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Operations;
+using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Tests.Scaling;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using SmtpServer.Protocol;
 using Xuhui.Crm.Domain.Users;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Reminders;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;

@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Time;
-using Xuhui.Crm.Web.Jobs;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Operations;
+using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using SmtpServer.Protocol;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 

@@ -8,7 +8,7 @@ using MimeKit;
 using SmtpServer.Protocol;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Users;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Reminders;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
@@ -161,8 +161,8 @@ public sealed partial class ReminderPagesTests
         var web = await SignInAsync(host, "sun", "Passw0rd-sun");
         var home = await web.GetStringAsync("/");
         var shown = Regex.Count(home, "data-reminder=\"task-overdue:");
-        Assert.Equal(Web.Pages.IndexModel.RemindersPerKind, shown);
-        Assert.Contains($"还有 {25 - Web.Pages.IndexModel.RemindersPerKind} 条：逾期待办", home, StringComparison.Ordinal);
+        Assert.Equal(Web.Features.Workbench.Pages.IndexModel.RemindersPerKind, shown);
+        Assert.Contains($"还有 {25 - Web.Features.Workbench.Pages.IndexModel.RemindersPerKind} 条：逾期待办", home, StringComparison.Ordinal);
         var kindPage = await web.GetStringAsync("/?kind=task-overdue");
         Assert.Equal(25, Regex.Count(kindPage, "data-reminder=\"task-overdue:"));
         Assert.DoesNotContain("data-more=", kindPage, StringComparison.Ordinal);

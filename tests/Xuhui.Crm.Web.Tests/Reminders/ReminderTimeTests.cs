@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 

@@ -12,8 +12,10 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Tests.Infrastructure;
+using Xuhui.Crm.Web.Features.Jobs;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 using Xuhui.Crm.Web.Tests.Reminders;
+using Xuhui.Crm.Web.Features.Operations;
+using Xuhui.Crm.Web.Features.Jobs;
 
 namespace Xuhui.Crm.Web.Tests.Scaling;
 
@@ -36,16 +38,16 @@ public sealed class PostgresBackupJobTests(Operations.SchedulerOpsTests.Factory 
         using var run = await admin.PostAsync(new Uri("/api/admin/jobs/nightly-backup/run", UriKind.Relative), null);
         await run.ExpectAsync(System.Net.HttpStatusCode.Accepted);
 
-        Web.Jobs.JobRun? done = null;
+        Web.Features.Jobs.JobRun? done = null;
         for (var i = 0; i < 100 && done is null; i++)
         {
             await Task.Delay(100);
             done = await factory.WithDbAsync(db => db.JobRuns.AsNoTracking()
-                .FirstOrDefaultAsync(r => r.JobName == Web.Jobs.JobNames.NightlyBackup && r.FinishedAt != null));
+                .FirstOrDefaultAsync(r => r.JobName == Web.Features.Jobs.JobNames.NightlyBackup && r.FinishedAt != null));
         }
 
         Assert.NotNull(done);
-        Assert.Equal(Web.Jobs.JobOutcome.Skipped, done.Outcome);
+        Assert.Equal(Web.Features.Jobs.JobOutcome.Skipped, done.Outcome);
         Assert.Contains("pg_dump", done.Message, StringComparison.Ordinal);
         Assert.Equal(0, await factory.WithDbAsync(db => db.Backups.CountAsync()));
         Assert.False(Directory.Exists(Path.Combine(factory.DataDirectory, "backups")));

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 using Xuhui.Crm.Web.Tests.Reminders;
 

@@ -49,7 +49,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Xuhui.Crm.Web.Jobs"] = "Information";
+        start.Environment["Logging__LogLevel__Xuhui.Crm.Web.Features.Jobs"] = "Information";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

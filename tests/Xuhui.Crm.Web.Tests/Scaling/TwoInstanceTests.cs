@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Time;
-using Xuhui.Crm.Web.Jobs;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Operations;
+using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Scaling;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Seeding;
 
 namespace Xuhui.Crm.Web.Tests.Seeding;

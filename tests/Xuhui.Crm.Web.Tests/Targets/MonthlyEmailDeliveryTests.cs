@@ -5,7 +5,9 @@ using MimeKit;
 using MiniExcelLibs;
 using Quartz;
 using Xuhui.Crm.Web.Features.Reports;
-using Xuhui.Crm.Web.Jobs;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Operations;
+using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Tests.Reminders;
 
 namespace Xuhui.Crm.Web.Tests.Targets;

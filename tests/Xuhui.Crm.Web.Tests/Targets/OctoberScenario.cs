@@ -4,6 +4,7 @@ using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 

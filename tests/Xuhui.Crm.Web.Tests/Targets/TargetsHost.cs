@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Auth;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 

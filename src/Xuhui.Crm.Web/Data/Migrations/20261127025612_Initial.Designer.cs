@@ -1080,7 +1080,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("VisitOfficers");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
                 {
                     b.Property<long>("FirmId")
                         .HasColumnType("INTEGER");
@@ -1090,7 +1090,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("FirmSearchBacklog");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
                 {
                     b.Property<string>("Gram")
                         .HasMaxLength(8)
@@ -1112,7 +1112,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasAnnotation("Sqlite:WithoutRowId", true);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Email.OutboxMessage", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1543,7 +1543,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("ReminderSubscriptions");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Jobs.JobRun", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Jobs.JobRun", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1777,7 +1777,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()
@@ -1786,7 +1786,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()

@@ -1077,39 +1077,339 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("VisitOfficers");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Calendar.CalendarDay", b =>
                 {
-                    b.Property<long>("FirmId")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
 
-                    b.HasKey("FirmId");
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
-                    b.ToTable("FirmSearchBacklog");
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("CalendarDays", (string)null);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
                 {
-                    b.Property<string>("Gram")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromCreditCode")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FromFirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IntoFirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromFirmId")
+                        .IsUnique();
+
+                    b.HasIndex("IntoFirmId");
+
+                    b.ToTable("FirmMerges", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportIssue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Column")
                         .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreditCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FirmId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Header")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ImportRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportRunId", "Row");
+
+                    b.ToTable("ImportIssues", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportMapping", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ImportMappings", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Duplicates")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Encoding")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ErrorRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowsRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SkipErrors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ImportRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Jobs.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Manual")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ScheduledFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobName", "Id");
+
+                    b.ToTable("JobRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.BackupRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retained")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("Backups", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.ContactAccess", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("FirmId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Gram", "Name", "FirmId");
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
-                    b.HasIndex("FirmId");
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
 
-                    b.ToTable("FirmSearchGrams");
+                    b.HasKey("Id");
 
-                    b.HasAnnotation("Sqlite:WithoutRowId", true);
+                    b.HasIndex("ContactId", "At");
+
+                    b.HasIndex("UserId", "At");
+
+                    b.ToTable("ContactAccesses", (string)null);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Email.OutboxMessage", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1190,299 +1490,6 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Calendar.CalendarDay", b =>
-                {
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Date");
-
-                    b.ToTable("CalendarDays");
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ById")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FromCreditCode")
-                        .HasMaxLength(18)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("FromFirmId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FromName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("IntoFirmId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("FromFirmId")
-                        .IsUnique();
-
-                    b.HasIndex("IntoFirmId");
-
-                    b.ToTable("FirmMerges");
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportIssue", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Column")
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreditCode")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("FirmId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Header")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ImportRunId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Message")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Row")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ImportRunId", "Row");
-
-                    b.ToTable("ImportIssues");
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportMapping", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Columns")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedById")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Name")
-                        .IsUnique();
-
-                    b.ToTable("ImportMappings");
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.ImportRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("CompletedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Created")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("DryRun")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Duplicates")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Encoding")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ErrorRows")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasMaxLength(260)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Format")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Message")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("RowsRead")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("SkipErrors")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Unchanged")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Updated")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UserId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("StartedAt");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("ImportRuns");
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.AppSetting", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("AppSettings");
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.BackupRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("CompletedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasMaxLength(260)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Retained")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SizeBytes")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Succeeded")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("StartedAt");
-
-                    b.ToTable("Backups");
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Operations.ContactAccess", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ContactId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("FirmId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Route")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UserId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ContactId", "At");
-
-                    b.HasIndex("UserId", "At");
-
-                    b.ToTable("ContactAccesses");
-                });
-
             modelBuilder.Entity("Xuhui.Crm.Web.Features.Reminders.ReminderState", b =>
                 {
                     b.Property<long>("Id")
@@ -1511,7 +1518,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasIndex("UserId", "Key")
                         .IsUnique();
 
-                    b.ToTable("ReminderStates");
+                    b.ToTable("ReminderStates", (string)null);
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Web.Features.Reminders.ReminderSubscription", b =>
@@ -1537,46 +1544,39 @@ namespace Xuhui.Crm.Web.Data.Migrations
 
                     b.HasKey("UserId");
 
-                    b.ToTable("ReminderSubscriptions");
+                    b.ToTable("ReminderSubscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Jobs.JobRun", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<long>("FirmId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("FinishedAt")
+                    b.HasKey("FirmId");
+
+                    b.ToTable("FirmSearchBacklog", (string)null);
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
+                {
+                    b.Property<string>("Gram")
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("JobName")
-                        .IsRequired()
-                        .HasMaxLength(64)
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Manual")
+                    b.Property<long>("FirmId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Message")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                    b.HasKey("Gram", "Name", "FirmId");
 
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
+                    b.HasIndex("FirmId");
 
-                    b.Property<DateTime>("ScheduledFor")
-                        .HasColumnType("TEXT");
+                    b.ToTable("FirmSearchGrams", (string)null);
 
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("JobName", "Id");
-
-                    b.ToTable("JobRuns");
+                    b.HasAnnotation("Sqlite:WithoutRowId", true);
                 });
 
             modelBuilder.Entity("Xuhui.Crm.Domain.Cases.AnnualReportFiling", b =>
@@ -1774,24 +1774,6 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
-                {
-                    b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
-                {
-                    b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
@@ -1839,6 +1821,24 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.HasOne("Xuhui.Crm.Domain.Users.User", null)
                         .WithOne()
                         .HasForeignKey("Xuhui.Crm.Web.Features.Reminders.ReminderSubscription", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
+                {
+                    b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
+                {
+                    b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1122,7 +1122,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.ToTable("VisitOfficers");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
                 {
                     b.Property<long>("FirmId")
                         .HasColumnType("bigint");
@@ -1132,7 +1132,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.ToTable("FirmSearchBacklog");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
                 {
                     b.Property<string>("Gram")
                         .HasMaxLength(8)
@@ -1154,7 +1154,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.HasAnnotation("Sqlite:WithoutRowId", true);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Email.OutboxMessage", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1601,7 +1601,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.ToTable("ReminderSubscriptions");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Jobs.JobRun", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Jobs.JobRun", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1837,7 +1837,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()
@@ -1846,7 +1846,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()

@@ -1119,7 +1119,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.ToTable("VisitOfficers");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
                 {
                     b.Property<long>("FirmId")
                         .HasColumnType("bigint");
@@ -1129,7 +1129,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.ToTable("FirmSearchBacklog");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
                 {
                     b.Property<string>("Gram")
                         .HasMaxLength(8)
@@ -1151,7 +1151,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.HasAnnotation("Sqlite:WithoutRowId", true);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Email.OutboxMessage", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1598,7 +1598,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.ToTable("ReminderSubscriptions");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Jobs.JobRun", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Jobs.JobRun", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1834,7 +1834,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchBacklog", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchBacklog", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()
@@ -1843,7 +1843,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Data.FirmSearchGram", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Search.FirmSearchGram", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()

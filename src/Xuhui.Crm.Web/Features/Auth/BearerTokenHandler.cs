@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Features.Auth;
 
@@ -19,7 +20,7 @@ public sealed class BearerTokenHandler(
     UrlEncoder encoder,
     CrmDbContext db,
     TimeProvider clock,
-    IOptions<Infrastructure.CrmOptions> crm,
+    IOptions<Shared.CrmOptions> crm,
     TokenCache cache) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";

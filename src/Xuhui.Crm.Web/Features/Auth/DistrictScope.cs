@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Auth;
 

@@ -17,7 +17,7 @@ public sealed class TokenCache
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeSpan _lifetime;
 
-    public TokenCache(Microsoft.Extensions.Options.IOptions<Infrastructure.CrmOptions> crm)
+    public TokenCache(Microsoft.Extensions.Options.IOptions<Shared.CrmOptions> crm)
     {
         _lifetime = TimeSpan.FromSeconds(Math.Max(0, crm.Value.Auth.TokenCacheSeconds));
     }

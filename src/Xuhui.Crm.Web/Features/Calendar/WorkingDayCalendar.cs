@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Features.Calendar;
 

@@ -6,9 +6,11 @@ using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Cases;
 
@@ -134,7 +136,7 @@ public static class CasesApi
         {
             errors.Add("ownerId", "专员只能为自己新建案件 (officers own the cases they open)");
         }
-        else if (!await Users.UsersApi.Assignable(db, firm.DistrictCode).AnyAsync(u => u.Id == ownerId, ct))
+        else if (!await Users.UserDirectory.Assignable(db, firm.DistrictCode).AnyAsync(u => u.Id == ownerId, ct))
         {
             errors.Add("ownerId", $"用户 {ownerId} 不存在、已停用或无权负责案件");
         }
@@ -340,7 +342,7 @@ public static class CasesApi
         {
             errors.Add("ownerId", "只有科长或管理员可以更换案件负责人");
         }
-        else if (ownerId != c.OwnerId && !await Users.UsersApi.Assignable(db, c.FirmId).AnyAsync(u => u.Id == ownerId, ct))
+        else if (ownerId != c.OwnerId && !await Users.UserDirectory.Assignable(db, c.FirmId).AnyAsync(u => u.Id == ownerId, ct))
         {
             errors.Add("ownerId", $"用户 {ownerId} 不存在、已停用或无权负责案件");
         }

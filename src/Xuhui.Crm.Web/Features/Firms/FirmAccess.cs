@@ -2,7 +2,8 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

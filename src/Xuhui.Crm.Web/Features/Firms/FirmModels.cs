@@ -1,5 +1,5 @@
 using Xuhui.Crm.Domain.Firms;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

@@ -8,8 +8,9 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

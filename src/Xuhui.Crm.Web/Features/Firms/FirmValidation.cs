@@ -1,7 +1,7 @@
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Hnte;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

@@ -7,8 +7,10 @@ using Xuhui.Crm.Domain.Hnte;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Contacts;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 
@@ -64,7 +66,7 @@ public static class FirmsApi
         // A firm merged into another answers with a permanent redirect to the survivor (if the caller's district sees it).
         // A merge archives the duplicate and nothing un-archives a firm, so a visible firm that is not archived was
         // never merged: only a missing or archived one needs the merge lookup (one query fewer on the common path).
-        if ((firm is null || firm.IsArchived) && await Imports.FirmMergeApi.VisibleSurvivorAsync(db, id, ct) is { } survivor)
+        if ((firm is null || firm.IsArchived) && await FirmMergeApi.VisibleSurvivorAsync(db, id, ct) is { } survivor)
         {
             return TypedResults.Redirect($"/api/firms/{survivor}", permanent: true, preserveMethod: true);
         }
@@ -384,7 +386,7 @@ public static class FirmsApi
     private static async Task CheckOfficersAsync(CrmDbContext db, Errors errors, string district, long? leadId, List<long> coOfficerIds, CancellationToken ct)
     {
         var ids = coOfficerIds.Append(leadId ?? 0).Where(i => i != 0).Distinct().ToList();
-        var found = await Users.UsersApi.Assignable(db, district).Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
+        var found = await Users.UserDirectory.Assignable(db, district).Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
         if (leadId is not null && !found.Contains(leadId.Value))
         {
             errors.Add("leadOfficerId", $"用户 {leadId} 不存在、已停用或无权负责企业 (unknown or inactive officer)");

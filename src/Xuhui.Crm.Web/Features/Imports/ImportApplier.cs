@@ -7,6 +7,7 @@ using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 

@@ -84,6 +84,7 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
 {
     public void Configure(EntityTypeBuilder<ImportRun> b)
     {
+        b.ToTable("ImportRuns");
         b.Property(x => x.FileName).HasMaxLength(260);
         b.Property(x => x.Format).HasMaxLength(8);
         b.Property(x => x.Encoding).HasMaxLength(16);
@@ -97,6 +98,7 @@ internal sealed class ImportIssueConfiguration : IEntityTypeConfiguration<Import
 {
     public void Configure(EntityTypeBuilder<ImportIssue> b)
     {
+        b.ToTable("ImportIssues");
         b.Property(x => x.Outcome).HasMaxLength(24);
         b.Property(x => x.Column).HasMaxLength(8);
         b.Property(x => x.Header).HasMaxLength(100);
@@ -112,6 +114,7 @@ internal sealed class ImportMappingConfiguration : IEntityTypeConfiguration<Impo
 {
     public void Configure(EntityTypeBuilder<ImportMapping> b)
     {
+        b.ToTable("ImportMappings");
         b.Property(x => x.Name).HasMaxLength(100);
         b.HasIndex(x => x.Name).IsUnique();
         b.Property(x => x.Columns).HasConversion(
@@ -128,6 +131,7 @@ internal sealed class FirmMergeConfiguration : IEntityTypeConfiguration<FirmMerg
 {
     public void Configure(EntityTypeBuilder<FirmMerge> b)
     {
+        b.ToTable("FirmMerges");
         b.Property(x => x.FromName).HasMaxLength(200);
         b.Property(x => x.FromCreditCode).HasMaxLength(18);
         b.HasIndex(x => x.FromFirmId).IsUnique();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
 
 namespace Xuhui.Crm.Web.Features.Imports;

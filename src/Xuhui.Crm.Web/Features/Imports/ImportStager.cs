@@ -4,9 +4,11 @@ using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
@@ -428,14 +430,14 @@ internal sealed class ImportStager(CrmDbContext db, ReferenceData reference, Tim
 
         var lead = SearchText.LeadGram(key);
         var candidates = await db.Firms.AsNoTracking()
-            .Where(f => !f.IsArchived && db.FirmSearchGrams.Where(g => g.Gram == lead).Select(g => g.FirmId).Contains(f.Id) && f.SearchText.Contains(key))
+            .Where(f => !f.IsArchived && db.Set<FirmSearchGram>().Where(g => g.Gram == lead).Select(g => g.FirmId).Contains(f.Id) && f.SearchText.Contains(key))
             .Select(f => new { f.Id, f.SearchText }).Take(50).ToListAsync(ct);
         if (backlog.Pending)
         {
             // Firms another import committed whose grams are still being written (a renamed one's grams may still be
             // its old name's: the text check below drops those).
             candidates.AddRange(await db.Firms.AsNoTracking()
-                .Where(f => !f.IsArchived && db.FirmSearchBacklog.Select(b => b.FirmId).Contains(f.Id) && f.SearchText.Contains(key))
+                .Where(f => !f.IsArchived && db.Set<FirmSearchBacklog>().Select(b => b.FirmId).Contains(f.Id) && f.SearchText.Contains(key))
                 .Select(f => new { f.Id, f.SearchText }).Take(50).ToListAsync(ct));
         }
 

@@ -2,8 +2,9 @@ using System.Globalization;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 

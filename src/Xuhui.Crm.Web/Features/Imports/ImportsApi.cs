@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Exports;
+using Xuhui.Crm.Web.Features.Firms;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 

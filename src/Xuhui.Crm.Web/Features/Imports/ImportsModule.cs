@@ -1,3 +1,4 @@
+using Xuhui.Crm.Web.Features.Search;
 namespace Xuhui.Crm.Web.Features.Imports;
 
 public static class ImportsModule
@@ -6,9 +7,9 @@ public static class ImportsModule
     {
         services.AddScoped<ImportService>();
         // Imports answer once their firms commit; the search grams follow in the background (and on start, after a crash).
-        services.AddSingleton<Data.SearchBacklogState>();
-        services.AddSingleton<Data.SearchGramDrainer>();
-        services.AddHostedService(sp => sp.GetRequiredService<Data.SearchGramDrainer>());
+        services.AddSingleton<Features.Search.SearchBacklogState>();
+        services.AddSingleton<Features.Search.SearchGramDrainer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Search.SearchGramDrainer>());
         return services;
     }
 }

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 

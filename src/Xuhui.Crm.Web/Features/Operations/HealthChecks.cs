@@ -5,7 +5,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 
@@ -209,9 +211,9 @@ public sealed class OutboxHealthCheck(CrmDbContext db, TimeProvider clock) : IHe
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var hourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
-        var failed = await db.Outbox.CountAsync(m => m.Status == Email.OutboxStatus.Failed, cancellationToken);
-        var stale = await db.Outbox.CountAsync(m => (m.Status == Email.OutboxStatus.Pending || m.Status == Email.OutboxStatus.Sending) && m.CreatedAt < hourAgo, cancellationToken);
-        var pending = await db.Outbox.CountAsync(m => m.Status == Email.OutboxStatus.Pending || m.Status == Email.OutboxStatus.Sending, cancellationToken);
+        var failed = await db.Outbox.CountAsync(m => m.Status == Features.Outbox.OutboxStatus.Failed, cancellationToken);
+        var stale = await db.Outbox.CountAsync(m => (m.Status == Features.Outbox.OutboxStatus.Pending || m.Status == Features.Outbox.OutboxStatus.Sending) && m.CreatedAt < hourAgo, cancellationToken);
+        var pending = await db.Outbox.CountAsync(m => m.Status == Features.Outbox.OutboxStatus.Pending || m.Status == Features.Outbox.OutboxStatus.Sending, cancellationToken);
         CrmMetrics.SetOutbox(pending, failed);
         var data = new Dictionary<string, object> { ["failed"] = failed, ["pendingOverAnHour"] = stale, ["pending"] = pending };
         return failed > 0 || stale > 0

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Authentication;
 using OpenTelemetry.Metrics;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 

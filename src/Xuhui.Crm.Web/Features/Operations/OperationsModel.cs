@@ -43,6 +43,7 @@ internal sealed class BackupRecordConfiguration : IEntityTypeConfiguration<Backu
 {
     public void Configure(EntityTypeBuilder<BackupRecord> b)
     {
+        b.ToTable("Backups");
         b.Property(x => x.FileName).HasMaxLength(260);
         b.HasIndex(x => x.StartedAt);
     }
@@ -52,6 +53,7 @@ internal sealed class AppSettingConfiguration : IEntityTypeConfiguration<AppSett
 {
     public void Configure(EntityTypeBuilder<AppSetting> b)
     {
+        b.ToTable("AppSettings");
         b.HasKey(x => x.Key);
         b.Property(x => x.Key).HasMaxLength(64);
     }
@@ -61,6 +63,7 @@ internal sealed class ContactAccessConfiguration : IEntityTypeConfiguration<Cont
 {
     public void Configure(EntityTypeBuilder<ContactAccess> b)
     {
+        b.ToTable("ContactAccesses");
         b.Property(x => x.Route).HasMaxLength(200);
         b.HasIndex(x => new { x.ContactId, x.At });
         b.HasIndex(x => new { x.UserId, x.At });

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 

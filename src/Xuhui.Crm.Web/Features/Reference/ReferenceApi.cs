@@ -5,7 +5,8 @@ using Xuhui.Crm.Domain.Hnte;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Reference;
 
@@ -37,7 +38,7 @@ public static class ReferenceApi
     public static Ok<ReferenceResponse> Get(ReferenceData reference, CrmDbContext db, IOptions<CrmOptions> options) => TypedResults.Ok(new ReferenceResponse(
         reference.Programs.Programs,
         reference.File.Districts,
-        [.. reference.ZonesOf(ZoneScope(db, options.Value))],
+        [.. reference.ZonesOf(ReferenceData.ZoneScope(db, options.Value))],
         reference.File.Industries,
         reference.File.Indicators,
         HnteCheck.TechFields,
@@ -58,7 +59,6 @@ public static class ReferenceApi
         }));
 
     /// <summary>Whose zones a user picks from: their district (several districts), the deployment's (one), or null for every district.</summary>
-    public static string? ZoneScope(CrmDbContext db, CrmOptions options) => options.MultiDistrict ? db.District : options.District;
 
     private static string[] Values<T>()
         where T : struct, Enum => Enum.GetValues<T>().Select(Json.EnumText).ToArray();

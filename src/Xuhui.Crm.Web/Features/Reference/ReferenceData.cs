@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Data;
 
 namespace Xuhui.Crm.Web.Features.Reference;
 
@@ -67,4 +69,7 @@ public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file)
 
         return new ReferenceData(programs, file);
     }
+
+    /// <summary>The district whose zones a caller may use: the context's scope with several districts, else the deployment's.</summary>
+    public static string? ZoneScope(CrmDbContext db, CrmOptions options) => options.MultiDistrict ? db.District : options.District;
 }

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Calendar;
 
 namespace Xuhui.Crm.Web.Features.Reminders;

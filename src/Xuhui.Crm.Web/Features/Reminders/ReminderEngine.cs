@@ -6,7 +6,9 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Operations;
 
 namespace Xuhui.Crm.Web.Features.Reminders;
 

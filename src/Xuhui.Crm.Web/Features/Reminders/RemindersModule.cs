@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
 using Quartz;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Calendar;
-using Xuhui.Crm.Web.Infrastructure;
-using Xuhui.Crm.Web.Jobs;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Operations;
 
 namespace Xuhui.Crm.Web.Features.Reminders;
 

@@ -5,6 +5,7 @@ using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Targets;
 

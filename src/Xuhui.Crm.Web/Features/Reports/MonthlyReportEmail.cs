@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Utils;
 using Xuhui.Crm.Domain.Targets;
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Targets;
 
 namespace Xuhui.Crm.Web.Features.Reports;

@@ -1,4 +1,4 @@
-using Xuhui.Crm.Web.Email;
+using Xuhui.Crm.Web.Features.Outbox;
 
 namespace Xuhui.Crm.Web.Features.Reports;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
 
 namespace Xuhui.Crm.Web.Features.Reports;

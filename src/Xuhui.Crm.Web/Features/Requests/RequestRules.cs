@@ -3,10 +3,12 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Calendar;
 using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Requests;
 
@@ -54,7 +56,7 @@ public static class RequestRules
     }
 
     private static IQueryable<Domain.Users.User> Assignable(CrmDbContext db, long? firmId) =>
-        firmId is { } id ? Users.UsersApi.Assignable(db, id) : Users.UsersApi.Assignable(db, (string?)null);
+        firmId is { } id ? Users.UserDirectory.Assignable(db, id) : Users.UserDirectory.Assignable(db, (string?)null);
 
     public static async Task<FirmRequest> NewAsync(
         CrmDbContext db, ReferenceData reference, long firmId, long? visitId, RequestChannel channel, string category, string description,

@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Requests;
 

@@ -6,8 +6,9 @@ using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Targets;
 

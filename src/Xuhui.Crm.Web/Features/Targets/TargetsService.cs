@@ -6,6 +6,7 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
 
 namespace Xuhui.Crm.Web.Features.Targets;
@@ -22,7 +23,7 @@ namespace Xuhui.Crm.Web.Features.Targets;
 /// </list>
 /// Everything is counted in SQL; only the short lists (lapsing certificates, late-stage cases) are loaded.
 /// </summary>
-public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOptions<TargetsOptions> options, IOptions<Infrastructure.CrmOptions>? crm = null)
+public sealed class TargetsService(CrmDbContext db, ReferenceData reference, IOptions<TargetsOptions> options, IOptions<Shared.CrmOptions>? crm = null)
 {
     public const string HnteCode = "hnte-per-10k";
     public const string RdCentresCode = "foreign-rd-centers";

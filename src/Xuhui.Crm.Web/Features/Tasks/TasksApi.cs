@@ -5,8 +5,10 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Contacts;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Tasks;
 
@@ -275,7 +277,7 @@ public static class TasksApi
             errors.Add("dueOn", "截止日期必填 (required)");
         }
 
-        if (r.AssigneeId is { } a && !await (r.FirmId is { } firmId ? Users.UsersApi.Assignable(db, firmId) : Users.UsersApi.Assignable(db, (string?)null)).AnyAsync(u => u.Id == a, ct))
+        if (r.AssigneeId is { } a && !await (r.FirmId is { } firmId ? Users.UserDirectory.Assignable(db, firmId) : Users.UserDirectory.Assignable(db, (string?)null)).AnyAsync(u => u.Id == a, ct))
         {
             errors.Add("assigneeId", $"用户 {a} 不存在、已停用或无权承办");
         }

@@ -4,8 +4,10 @@ using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Features.Contacts;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Users;
 
@@ -67,7 +69,7 @@ public static class UserAudit
     /// <summary>GET /api/users/{id}/audit: newest first, shaped like a firm's trail; another district's user is not found.</summary>
     public static async Task<Results<Ok<List<AuditEntryDto>>, ProblemHttpResult>> Trail(long id, CrmDbContext db, int? limit, CancellationToken ct)
     {
-        if (!await UsersApi.Visible(db).AnyAsync(u => u.Id == id, ct))
+        if (!await UserDirectory.Visible(db).AnyAsync(u => u.Id == id, ct))
         {
             return Problems.NotFound($"用户 {id} 不存在 (user not found)");
         }

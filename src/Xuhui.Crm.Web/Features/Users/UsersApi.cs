@@ -7,9 +7,10 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
 using Microsoft.Extensions.Options;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Users;
 
@@ -47,42 +48,14 @@ public static class UsersApi
         return api;
     }
 
-    /// <summary>
-    /// The users of the context's district scope (all with no scope). Users carry no global filter: a transferred firm's
-    /// cases and history still name officers of its old district, and a filtered join would drop those rows.
-    /// </summary>
-    public static IQueryable<User> Visible(CrmDbContext db) =>
-        db.District is { } district ? db.Users.Where(u => u.DistrictCode == district) : db.Users;
-
-    /// <summary>
-    /// Who may be named on a firm's work (lead or co-officer, case owner, task assignee, visit officer, request handler):
-    /// an active user who writes, among those the caller sees. With several districts also of the firm's own district
-    /// (or city-wide), so a city admin cannot hand one district's firm to another district's officer either.
-    /// </summary>
-    public static IQueryable<User> Assignable(CrmDbContext db, string? firmDistrict)
-    {
-        var users = Visible(db).Where(u => u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer);
-        return db.MultiDistrict && firmDistrict is not null ? users.Where(u => u.DistrictCode == null || u.DistrictCode == firmDistrict) : users;
-    }
-
-    /// <summary><see cref="Assignable(CrmDbContext, string?)"/> for an existing firm (another district's firm is not found: no one is).</summary>
-    public static IQueryable<User> Assignable(CrmDbContext db, long firmId)
-    {
-        var users = Visible(db).Where(u => u.IsActive && u.Role != Roles.Viewer && u.Role != Roles.CityViewer);
-        return db.MultiDistrict
-            ? users.Where(u => db.Firms.Any(f => f.Id == firmId && (u.DistrictCode == null || f.DistrictCode == u.DistrictCode)))
-            : users;
-    }
-
     public static async Task<Ok<List<OfficerDto>>> Officers(CrmDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await Visible(db).AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.Id)
-            .Select(u => new OfficerDto(u.Id, u.DisplayName, u.Role, u.SupervisorId)).ToListAsync(ct));
+        TypedResults.Ok(await UserDirectory.OfficersAsync(db, ct));
 
     public static async Task<Ok<List<UserDto>>> List(CrmDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await Visible(db).AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct)).Select(UserDto.From).ToList());
+        TypedResults.Ok((await UserDirectory.Visible(db).AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct)).Select(UserDto.From).ToList());
 
     public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Get(long id, CrmDbContext db, CancellationToken ct) =>
-        await Visible(db).AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) is { } u
+        await UserDirectory.Visible(db).AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) is { } u
             ? TypedResults.Ok(UserDto.From(u))
             : Problems.NotFound($"用户 {id} 不存在 (user not found)");
 
@@ -136,7 +109,7 @@ public static class UsersApi
     public static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> Update(
         long id, UserRequest request, CrmDbContext db, IPasswordHasher<User> hasher, ReferenceData reference, IOptions<CrmOptions> options, CancellationToken ct)
     {
-        var user = await Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
+        var user = await UserDirectory.Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
         {
             return Problems.NotFound($"用户 {id} 不存在 (user not found)");
@@ -204,7 +177,7 @@ public static class UsersApi
     public static async Task<Results<Ok<HandOverSummary>, ValidationProblem, ProblemHttpResult>> Deactivate(
         long id, DeactivateRequest request, ClaimsPrincipal principal, CrmDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var user = await Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
+        var user = await UserDirectory.Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
         {
             return Problems.NotFound($"用户 {id} 不存在 (user not found)");
@@ -231,7 +204,7 @@ public static class UsersApi
         }
 
         // The successor takes over the user's firms: someone the caller sees, and of the user's own district (or city-wide).
-        var successor = await Assignable(db, user.DistrictCode).FirstOrDefaultAsync(u => u.Id == request.HandOverTo, ct);
+        var successor = await UserDirectory.Assignable(db, user.DistrictCode).FirstOrDefaultAsync(u => u.Id == request.HandOverTo, ct);
         if (successor is null || successor.Id == id)
         {
             return Problems.Field("handOverTo", "接手人须为本区其他在职的专员、科长或管理员 (an active officer, supervisor or admin of the user's district)");
@@ -299,7 +272,7 @@ public static class UsersApi
     /// <summary>Brings a deactivated user back (with no firms: the hand-over stays); their old sessions stay revoked.</summary>
     public static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Reactivate(long id, CrmDbContext db, CancellationToken ct)
     {
-        var user = await Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
+        var user = await UserDirectory.Visible(db).FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
         {
             return Problems.NotFound($"用户 {id} 不存在 (user not found)");
@@ -387,7 +360,7 @@ public static class UsersApi
             {
                 errors.Add("supervisorId", "不能以自己为上级");
             }
-            else if (!await Visible(db).AnyAsync(u => u.Id == sup && u.IsActive && (u.Role == Roles.Supervisor || u.Role == Roles.Admin), ct))
+            else if (!await UserDirectory.Visible(db).AnyAsync(u => u.Id == sup && u.IsActive && (u.Role == Roles.Supervisor || u.Role == Roles.Admin), ct))
             {
                 errors.Add("supervisorId", "上级须为在职的科长或管理员 (an active supervisor)");
             }

@@ -7,11 +7,12 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Requests;
 using Xuhui.Crm.Web.Features.Tasks;
-using Xuhui.Crm.Web.Infrastructure;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Visits;
 
@@ -210,7 +211,7 @@ public static class VisitsApi
     }
 
     private static IQueryable<Domain.Users.User> Assignable(CrmDbContext db, long? firmId) =>
-        firmId is { } id ? Users.UsersApi.Assignable(db, id) : Users.UsersApi.Assignable(db, (string?)null);
+        firmId is { } id ? Users.UserDirectory.Assignable(db, id) : Users.UserDirectory.Assignable(db, (string?)null);
 
     private static async Task<Errors> ValidateAsync(VisitRequest r, CrmDbContext db, TimeProvider clock, CancellationToken ct)
     {

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Features.Cases;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Shared.Localisation;
+using Xuhui.Crm.Web.Shared.Pages;
+
+namespace Xuhui.Crm.Web.Features.Cases.Pages;
+
+/// <summary>
+/// Certificate number and dates of a case through PUT /api/cases/{id}/certificate's handler: its permission check,
+/// validation (an HNTE expiry left empty defaults to the day before the third anniversary) and 409 on a stale version.
+/// </summary>
+[Authorize(Policy = Policies.Writer)]
+public sealed class CertificateModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, UiText t) : PageModel
+{
+    public sealed class CertificateForm
+    {
+        public string? Number { get; set; }
+        public DateOnly? IssuedOn { get; set; }
+        public DateOnly? ExpiresOn { get; set; }
+        public int? Version { get; set; }
+    }
+
+    [BindProperty] public CertificateForm Form { get; set; } = new();
+
+    public CaseDto Case { get; private set; } = new();
+    public ProgramDefinition? Program { get; private set; }
+
+    /// <summary>The stored case when a save was refused as stale.</summary>
+    public CaseDto? Current { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    {
+        if (await LoadAsync(id, ct) is { } refused)
+        {
+            return refused;
+        }
+
+        Form = new CertificateForm { Number = Case.CertificateNumber, IssuedOn = Case.CertificateIssuedOn, ExpiresOn = Case.CertificateExpiresOn, Version = Case.Version };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(long id, CancellationToken ct)
+    {
+        if (await LoadAsync(id, ct) is { } refused)
+        {
+            return refused;
+        }
+
+        var request = new CertificateRequest(Form.Version, Form.Number, Form.IssuedOn, Form.ExpiresOn);
+        var outcome = ApiOutcome.From<CaseDto>(await CasesApi.Certificate(id, request, User, db, reference, clock, ct));
+        if (outcome.Ok)
+        {
+            TempData["Flash"] = t.Format("证书 {0} 已保存", outcome.Value!.CertificateNumber);
+            return Redirect($"/cases/{id}");
+        }
+
+        if (outcome.Status == StatusCodes.Status403Forbidden)
+        {
+            return Forbid();
+        }
+
+        if (outcome.IsConflict && outcome.Current is CaseDto now)
+        {
+            Current = now;
+            Form.Version = now.Version;
+            ModelState.Clear();
+            return Page();
+        }
+
+        outcome.CopyTo(ModelState, nameof(Form));
+        return Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(long id, CancellationToken ct)
+    {
+        var outcome = ApiOutcome.From<CaseDto>(await CasesApi.Get(id, db, reference, clock, ct));
+        if (!outcome.Ok)
+        {
+            return NotFound();
+        }
+
+        Case = outcome.Value!;
+        Program = reference.Programs.Find(Case.Program);
+        return null;
+    }
+
+    /// <summary>A certificate belongs to a case that reached its win (certified, approved, recognised…) or already has one.</summary>
+    public static bool Applies(ProgramDefinition? program, CaseDto c) =>
+        c.CertificateNumber is not null || program?.FindStage(c.Stage)?.Outcome == StageOutcome.Win
+        || (program?.Code == ProgramCatalog.Hnte && c.Stage == "expired");
+}

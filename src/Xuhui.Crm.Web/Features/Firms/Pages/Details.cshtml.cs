@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Domain.Hnte;
+using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Features.Cases;
+using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Requests;
+using Xuhui.Crm.Web.Features.Tasks;
+using Xuhui.Crm.Web.Features.Users;
+using Xuhui.Crm.Web.Features.Visits;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Shared.Localisation;
+using Xuhui.Crm.Web.Shared.Pages;
+
+namespace Xuhui.Crm.Web.Features.Firms.Pages;
+
+/// <summary>One firm: profile, HNTE pre-check, contacts (masked by role), cases, visits, tasks and audit trail — read through the API handlers.</summary>
+public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, IOptions<CrmOptions> options) : PageModel
+{
+    public FirmDto Firm { get; private set; } = new();
+    public HnteCheckResult? Hnte { get; private set; }
+    public List<ContactDto> Contacts { get; private set; } = [];
+    public List<CaseDto> Cases { get; private set; } = [];
+    public VisitPage Visits { get; private set; } = new([], 0, 1, 20);
+    public TaskPage Tasks { get; private set; } = new([], 0, 1, 20);
+    public RequestPage Requests { get; private set; } = new([], 0, 1, 20);
+    public List<AuditEntryDto> Audit { get; private set; } = [];
+    public Dictionary<long, string> People { get; private set; } = [];
+    public bool CanEdit { get; private set; }
+    public bool SeesContacts { get; private set; }
+    public ReferenceData Reference => reference;
+    public ProgramCatalog Programs => reference.Programs;
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    {
+        var firm = ApiOutcome.From<FirmDto>(await FirmsApi.Get(id, db, options, ct));
+        if (!firm.Ok)
+        {
+            return NotFound();
+        }
+
+        Firm = firm.Value!;
+        Hnte = ApiOutcome.From<HnteCheckResult>(await FirmsApi.HnteCheckFor(id, null, db, clock, ct)).Value;
+        Contacts = ApiOutcome.From<List<ContactDto>>(await ContactsApi.List(id, User, db, ct)).Value ?? [];
+        Cases = ApiOutcome.From<List<CaseDto>>(await CasesApi.ForFirm(id, db, reference, clock, ct)).Value ?? [];
+        Visits = ApiOutcome.From<VisitPage>(await VisitsApi.List(id, null, null, null, null, 1, 20, db, ct)).Value ?? Visits;
+        Tasks = ApiOutcome.From<TaskPage>(await TasksApi.List(null, null, null, id, null, 1, 50, db, clock, ct)).Value ?? Tasks;
+        Requests = ApiOutcome.From<RequestPage>(await RequestsApi.List(id, null, null, null, null, null, 1, 50, db, clock, ct)).Value ?? Requests;
+        Audit = ApiOutcome.From<List<AuditEntryDto>>(await FirmsApi.Audit(id, User, db, 30, ct)).Value ?? [];
+        People = (await UserDirectory.OfficersAsync(db, ct)).ToDictionary(o => o.Id, o => o.DisplayName);
+        CanEdit = await FirmAccess.CanEditAsync(db, User, id, ct);
+        SeesContacts = await FirmAccess.CanSeeContactsAsync(db, User, id, ct);
+        return Page();
+    }
+
+    /// <summary>The audit trail must not reveal what the contact list masks.</summary>
+    public string Shown(AuditEntryDto entry, string field, string? value) =>
+        !SeesContacts && entry.EntityType == nameof(Domain.Firms.Contact) && field is "Phone" or "Email" or "WeChat" && value is not null ? "***" : value ?? "∅";
+
+    public static string EntityName(string type) => type switch
+    {
+        "Firm" => "企业",
+        "Case" => "案件",
+        "Contact" => "联系人",
+        "Visit" => "走访",
+        "FollowUpTask" => "跟进事项",
+        "FirmFinancial" => "财务数据",
+        _ => type,
+    };
+
+    public static string ActionName(string action) => action switch
+    {
+        "created" => "新建",
+        "updated" => "修改",
+        "deleted" => "删除",
+        _ => action,
+    };
+
+    public string? Department(string? code) => reference.File.Departments?.FirstOrDefault(d => d.Code == code)?.NameZh ?? code;
+
+    public string? Category(string code) => reference.RequestCategory(code)?.NameZh ?? code;
+
+    public string Person(long? id) => id is { } i && People.TryGetValue(i, out var name) ? name : "—";
+
+    public string? Zone(UiText t) => reference.File.Zones.FirstOrDefault(z => z.Code == Firm.Zone) is { } z ? t.Name(z.NameZh, z.NameEn) : Firm.Zone;
+
+    public string? Industry(UiText t) => reference.File.Industries.FirstOrDefault(i => i.Code == Firm.Industry) is { } i ? t.Name(i.NameZh, i.NameEn) : Firm.Industry;
+}

@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Features.Contacts;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Features.Users;
+using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Shared.Localisation;
+using Xuhui.Crm.Web.Shared.Pages;
+
+namespace Xuhui.Crm.Web.Features.Firms.Pages;
+
+/// <summary>
+/// Registers a firm through POST /api/firms' handler, so the credit-code check (GB 32100-2015, with the expected check
+/// character), the duplicate check and the officer rules are the API's and come back on their fields.
+/// </summary>
+[Authorize(Policy = Policies.Writer)]
+public sealed class NewModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, IOptions<CrmOptions> options, UiText t) : PageModel
+{
+    public sealed class NewFirm
+    {
+        public string? Name { get; set; }
+        public string? CreditCode { get; set; }
+        public bool IsProspect { get; set; }
+        public bool CreditCodeOverride { get; set; }
+        public string? CreditCodeOverrideReason { get; set; }
+        public string? EnglishName { get; set; }
+        public string? Address { get; set; }
+        public string? Zone { get; set; }
+        public string? Industry { get; set; }
+        public Ownership? Ownership { get; set; }
+        public DateOnly? EstablishedOn { get; set; }
+        public FirmTier Tier { get; set; } = FirmTier.Regular;
+        public int? Headcount { get; set; }
+        public int? RdHeadcount { get; set; }
+        public string? TechField { get; set; }
+        public long? LeadOfficerId { get; set; }
+    }
+
+    [BindProperty] public NewFirm Form { get; set; } = new();
+
+    public ReferenceData Reference => reference;
+
+    /// <summary>The zones the new firm may lie in: those of the district it will be registered in.</summary>
+    public IEnumerable<NamedCode> Zones => reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, db.District ?? options.Value.District));
+    public List<OfficerDto> Officers { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Form.LeadOfficerId = User.IsManager() ? null : User.UserId();
+        await LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var request = new FirmDto
+        {
+            Name = Form.Name?.Trim() ?? string.Empty,
+            CreditCode = Blank(Form.CreditCode),
+            IsProspect = Form.IsProspect,
+            CreditCodeOverride = Form.CreditCodeOverride,
+            CreditCodeOverrideReason = Blank(Form.CreditCodeOverrideReason),
+            EnglishName = Blank(Form.EnglishName),
+            Address = Blank(Form.Address),
+            Zone = Blank(Form.Zone),
+            Industry = Blank(Form.Industry),
+            Ownership = Form.Ownership,
+            EstablishedOn = Form.EstablishedOn,
+            Tier = Form.Tier,
+            Headcount = Form.Headcount,
+            RdHeadcount = Form.RdHeadcount,
+            TechField = Blank(Form.TechField),
+            LeadOfficerId = User.IsManager() ? Form.LeadOfficerId : User.UserId(),
+            // The form has no district field: a city admin's firm goes to the deployment's home district.
+            District = db.District ?? options.Value.District,
+        };
+        var outcome = ApiOutcome.From<FirmDto>(await FirmsApi.Create(request, User, db, reference, clock, options, ct));
+        if (outcome.Ok)
+        {
+            TempData["Flash"] = t.Format("已新建企业「{0}」", outcome.Value!.Name);
+            return Redirect($"/firms/{outcome.Value.Id}");
+        }
+
+        if (outcome.Status == StatusCodes.Status403Forbidden)
+        {
+            return Forbid();
+        }
+
+        outcome.CopyTo(ModelState, nameof(Form));
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    /// <summary>The id of a field's error message, for aria-describedby; null when the field is fine.</summary>
+    public string? ErrorId(string field) =>
+        ModelState.TryGetValue($"{nameof(Form)}.{field}", out var entry) && entry.Errors.Count > 0 ? $"err-{field}" : null;
+
+    private async Task LoadAsync(CancellationToken ct) =>
+        Officers = (await UserDirectory.OfficersAsync(db, ct)).Where(o => o.Role is "officer" or "supervisor").ToList();
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

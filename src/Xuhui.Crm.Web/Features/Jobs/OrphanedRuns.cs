@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Quartz;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Features.Imports;
+using Xuhui.Crm.Web.Features.Exports;
+using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Shared;
+
+namespace Xuhui.Crm.Web.Features.Jobs;
+
+/// <summary>
+/// Closes job and import runs left "running" by a process that died, so the admin sees "interrupted" instead of a run
+/// that never ends. On SQLite one process owns the file, so at start every "running" row is a dead process's. On
+/// PostgreSQL several instances share the rows: a job run is a dead instance's when no instance of the cluster is
+/// executing that job any more (Quartz removes a dead instance's executing records when another takes over), checked
+/// at start and then every minute.
+/// </summary>
+public sealed class OrphanedRuns(IServiceScopeFactory scopes, DataPaths paths, ISchedulerFactory schedulers, TimeProvider clock, ILogger<OrphanedRuns> logger)
+    : BackgroundService
+{
+    public const string JobMessage = "进程中断（崩溃或被强制结束），本次运行未完成；任务会在恢复后重新运行 (interrupted: the process died)";
+    public const string ImportMessage = "导入进程中断（崩溃或被强制结束），未写入任何数据，请重新导入 (interrupted: nothing was written)";
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the scheduler starts: its recovered runs must not be taken for orphans.
+        await SweepAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (paths.IsSqlite)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(1), clock, stoppingToken);
+                await SweepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is NpgsqlException or DbUpdateException or InvalidOperationException)
+            {
+                logger.LogWarning(e, "Closing orphaned runs failed; trying again in a minute");
+            }
+        }
+    }
+
+    public async Task<(int Jobs, int Imports)> SweepAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        int jobs, imports = 0;
+        if (paths.IsSqlite)
+        {
+            jobs = await CloseJobsAsync(db.JobRuns.Where(r => r.Outcome == JobOutcome.Running), now, ct);
+            imports = await db.ImportRuns.Where(r => r.Status == ImportStatus.Running).ExecuteUpdateAsync(
+                s => s.SetProperty(r => r.Status, ImportStatus.Interrupted).SetProperty(r => r.CompletedAt, now).SetProperty(r => r.Message, ImportMessage), ct);
+        }
+        else
+        {
+            // The rows first, then what the cluster executes: a run that starts after the first read is not in it,
+            // and a live run's executing record exists for as long as its row says "running".
+            var running = await db.JobRuns.Where(r => r.Outcome == JobOutcome.Running).Select(r => new { r.Id, r.JobName }).ToListAsync(ct);
+            if (running.Count == 0)
+            {
+                return (0, 0);
+            }
+
+            var executing = await ExecutingJobsAsync(db, ct);
+            if (executing is null)
+            {
+                return (0, 0);
+            }
+
+            var dead = running.Where(r => !executing.Contains(r.JobName)).Select(r => r.Id).ToList();
+            jobs = dead.Count == 0 ? 0 : await CloseJobsAsync(db.JobRuns.Where(r => dead.Contains(r.Id) && r.Outcome == JobOutcome.Running), now, ct);
+        }
+
+        if (jobs + imports > 0)
+        {
+            logger.LogWarning("Closed {Jobs} job run(s) and {Imports} import run(s) left running by a process that died", jobs, imports);
+        }
+
+        return (jobs, imports);
+    }
+
+    private static Task<int> CloseJobsAsync(IQueryable<JobRun> runs, DateTime now, CancellationToken ct) => runs.ExecuteUpdateAsync(
+        s => s.SetProperty(r => r.Outcome, JobOutcome.Interrupted).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Message, JobMessage), ct);
+
+    /// <summary>The jobs some live instance of this cluster is executing; null when the scheduler's tables are not there yet.</summary>
+    private async Task<HashSet<string>?> ExecutingJobsAsync(CrmDbContext db, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        try
+        {
+            var names = await db.Database.SqlQueryRaw<string>(
+                    "SELECT job_name AS \"Value\" FROM qrtz_fired_triggers WHERE sched_name = {0} AND state = 'EXECUTING'", scheduler.SchedulerName)
+                .ToListAsync(ct);
+            return names.ToHashSet(StringComparer.Ordinal);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+    }
+}
