@@ -1,4 +1,5 @@
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Contacts;
 
@@ -18,21 +19,21 @@ public static class ContactRules
         var errors = new Errors();
         if (string.IsNullOrWhiteSpace(r.Name))
         {
-            errors.Add("name", "联系人姓名必填 (required)");
+            errors.Add("name", Text.T("联系人姓名必填"));
         }
         else if (r.Name.Trim().Length > NameMax)
         {
-            errors.Add("name", $"联系人姓名不超过{NameMax}字 (at most {NameMax} characters)");
+            errors.Add("name", Text.F("联系人姓名不超过{0}字", NameMax));
         }
 
         if (!string.IsNullOrWhiteSpace(r.Email) && !IsEmail(r.Email.Trim()))
         {
-            errors.Add("email", "邮箱格式无效 (invalid email)");
+            errors.Add("email", Text.T("邮箱格式无效"));
         }
 
         if (!string.IsNullOrWhiteSpace(r.Phone) && !IsPhone(r.Phone.Trim()))
         {
-            errors.Add("phone", "电话号码格式无效 (invalid phone)");
+            errors.Add("phone", Text.T("电话号码格式无效"));
         }
 
         return errors;

@@ -23,7 +23,7 @@ public sealed record FirmDto
     public bool CreditCodeOverride { get; init; }
     public string? CreditCodeOverrideReason { get; init; }
     public bool IsProspect { get; init; }
-    /// <summary>Decided by the server (see FirmsApi.ResolveDistrict); in a request it may be absent, and a PUT may only repeat it.</summary>
+    /// <summary>Decided by the server (see CreateFirm.ResolveDistrict); in a request it may be absent, and a PUT may only repeat it.</summary>
     public string? District { get; init; }
 
     /// <summary>Always the reference data's name of <see cref="District"/>; ignored in a request.</summary>

@@ -2,6 +2,7 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Hnte;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 
@@ -17,18 +18,18 @@ public static class FirmValidation
         var errors = new Errors();
         if (string.IsNullOrWhiteSpace(r.Name))
         {
-            errors.Add("name", "企业名称必填 (required)");
+            errors.Add("name", Text.T("企业名称必填"));
         }
         else if (r.Name.Trim().Length > 200)
         {
-            errors.Add("name", "企业名称不超过200字 (at most 200 characters)");
+            errors.Add("name", Text.T("企业名称不超过200字"));
         }
 
         if (string.IsNullOrWhiteSpace(r.CreditCode))
         {
             if (!r.IsProspect)
             {
-                errors.Add("creditCode", "统一社会信用代码必填；尚未设立中国主体的潜在企业请标记 isProspect (required unless the firm is a prospect)");
+                errors.Add("creditCode", Text.T("统一社会信用代码必填；尚未设立中国主体的潜在企业请标记 isProspect"));
             }
         }
         else
@@ -43,31 +44,31 @@ public static class FirmValidation
                 }
                 else if (string.IsNullOrWhiteSpace(r.CreditCodeOverrideReason))
                 {
-                    errors.Add("creditCodeOverrideReason", "使用校验位不符的早期代码须说明理由 (an override needs a reason)");
+                    errors.Add("creditCodeOverrideReason", Text.T("使用校验位不符的早期代码须说明理由"));
                 }
             }
         }
 
         if (r.Zone is not null && !reference.IsZone(r.Zone))
         {
-            errors.Add("zone", $"未知功能区 (unknown zone): {r.Zone}");
+            errors.Add("zone", Text.F("未知功能区：{0}", r.Zone));
         }
         else if (r.Zone is not null && !reference.IsZoneOf(r.Zone, district))
         {
             var own = reference.ZonesOf(district).Select(z => z.NameZh).ToList();
-            errors.Add("zone", $"功能区 {r.Zone} 不在{reference.DistrictName(district)}，"
-                + (own.Count == 0 ? "该区未设功能区，请留空" : $"应为：{string.Join("、", own)}")
-                + $" (the zone is not in district {district})");
+            errors.Add("zone", own.Count == 0
+                ? Text.F("功能区 {0} 不在{1}，该区未设功能区，请留空", r.Zone, reference.DistrictName(district))
+                : Text.F("功能区 {0} 不在{1}，应为：{2}", r.Zone, reference.DistrictName(district), string.Join("、", own)));
         }
 
         if (r.Industry is not null && !reference.IsIndustry(r.Industry))
         {
-            errors.Add("industry", $"未知行业 (unknown industry): {r.Industry}");
+            errors.Add("industry", Text.F("未知行业：{0}", r.Industry));
         }
 
         if (r.TechField is not null && !HnteCheck.TechFields.Contains(r.TechField))
         {
-            errors.Add("techField", $"技术领域须为八大领域之一 (one of): {string.Join("、", HnteCheck.TechFields)}");
+            errors.Add("techField", Text.F("技术领域须为八大领域之一：{0}", string.Join("、", HnteCheck.TechFields)));
         }
 
         NonNegative(errors, "headcount", r.Headcount);
@@ -76,17 +77,17 @@ public static class FirmValidation
         NonNegative(errors, "coreIpCount", r.CoreIpCount);
         if (r.RdHeadcount > r.Headcount)
         {
-            errors.Add("rdHeadcount", "研发人员数不能超过职工总数 (R&D headcount exceeds headcount)");
+            errors.Add("rdHeadcount", Text.T("研发人员数不能超过职工总数"));
         }
 
         if (r.InnovationScore is < 0 or > 100)
         {
-            errors.Add("innovationScore", "创新能力评分应在0–100之间 (0 to 100)");
+            errors.Add("innovationScore", Text.T("创新能力评分应在0–100之间"));
         }
 
         if (r.FormerNames.Any(string.IsNullOrWhiteSpace))
         {
-            errors.Add("formerNames", "曾用名不能为空 (empty former name)");
+            errors.Add("formerNames", Text.T("曾用名不能为空"));
         }
 
         if (r.Financials is not null)
@@ -96,20 +97,20 @@ public static class FirmValidation
             {
                 if (f is null)
                 {
-                    errors.Add($"financials[{i}]", "年度数据不能为空 (must not be null)");
+                    errors.Add($"financials[{i}]", Text.T("年度数据不能为空"));
                     continue;
                 }
 
                 if (f.Year is < 1900 or > 2200 || !years.Add(f.Year))
                 {
-                    errors.Add($"financials[{i}].year", "年度无效或重复 (invalid or duplicate year)");
+                    errors.Add($"financials[{i}].year", Text.T("年度无效或重复"));
                 }
 
                 foreach (var (name, value) in new[] { ("salesRevenue", f.SalesRevenue), ("totalRevenue", f.TotalRevenue), ("rdExpense", f.RdExpense), ("rdExpenseInChina", f.RdExpenseInChina), ("highTechRevenue", f.HighTechRevenue) })
                 {
                     if (value is < 0 or > 1_000_000_000_000_000m)
                     {
-                        errors.Add($"financials[{i}].{name}", "金额超出范围 (out of range)");
+                        errors.Add($"financials[{i}].{name}", Text.T("金额超出范围"));
                     }
                 }
             }
@@ -129,7 +130,7 @@ public static class FirmValidation
     {
         if (value < 0)
         {
-            errors.Add(field, "不能为负数 (must not be negative)");
+            errors.Add(field, Text.T("不能为负数"));
         }
     }
 

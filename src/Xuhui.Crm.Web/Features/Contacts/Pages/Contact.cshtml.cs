@@ -9,16 +9,15 @@ using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Contacts.Pages;
 
 /// <summary>
-/// Adds or edits a firm's contact through the /api contacts handlers. Only those who may edit the firm get here, and
+/// Adds or edits a firm's contact through the contact use cases (as the /api contacts routes do). Only those who may edit the firm get here, and
 /// they are exactly those who see contact details in full, so the form never carries details a role may not see.
 /// </summary>
 [Authorize(Policy = Policies.Writer)]
-public sealed class ContactModel(CrmDbContext db, UiText t) : PageModel
+public sealed class ContactModel(CrmDbContext db, DataPaths paths, UiText t) : PageModel
 {
     public sealed class ContactForm
     {
@@ -46,7 +45,7 @@ public sealed class ContactModel(CrmDbContext db, UiText t) : PageModel
             return refused;
         }
 
-        if (contactId is { } id && ApiOutcome.From<ContactDto>(await ContactsApi.Get(id, User, db, ct)).Value is { } c)
+        if (contactId is { } id && (await ContactQueries.GetAsync(db, User, id, ct)).Value is { } c)
         {
             Form = new ContactForm { Name = c.Name, Title = c.Title, Phone = c.Phone, Email = c.Email, WeChat = c.WeChat, Version = c.Version };
         }
@@ -62,16 +61,17 @@ public sealed class ContactModel(CrmDbContext db, UiText t) : PageModel
         }
 
         var request = new ContactRequest(Form.Version, Form.Name, Form.Title, Form.Phone, Form.Email, Form.WeChat);
+        var services = new ContactServices(db, paths);
         var outcome = contactId is { } id
-            ? ApiOutcome.From<ContactDto>(await ContactsApi.Update(id, request, User, db, ct))
-            : ApiOutcome.From<ContactDto>(await ContactsApi.Create(firmId, request, User, db, ct));
-        if (outcome.Ok)
+            ? await UpdateContact.HandleAsync(new(id, request), User, services, ct)
+            : await CreateContact.HandleAsync(new(firmId, request), User, services, ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("联系人「{0}」已保存", outcome.Value!.Name);
             return Redirect($"/firms/{firmId}#h-contacts");
         }
 
-        if (outcome.Status == StatusCodes.Status403Forbidden)
+        if (outcome.Kind == OutcomeKind.Forbidden)
         {
             return Forbid();
         }

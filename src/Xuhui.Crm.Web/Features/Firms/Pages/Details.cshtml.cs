@@ -20,7 +20,7 @@ using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Firms.Pages;
 
-/// <summary>One firm: profile, HNTE pre-check, contacts (masked by role), cases, visits, tasks and audit trail — read through the API handlers.</summary>
+/// <summary>One firm: profile, HNTE pre-check, contacts (masked by role), cases, visits, tasks and audit trail — read through the firm and contact queries.</summary>
 public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, IOptions<CrmOptions> options) : PageModel
 {
     public FirmDto Firm { get; private set; } = new();
@@ -39,20 +39,20 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        var firm = ApiOutcome.From<FirmDto>(await FirmsApi.Get(id, db, options, ct));
-        if (!firm.Ok)
+        // A merged firm is not shown here (the API redirects to the survivor).
+        if (await FirmQueries.GetAsync(db, id, options.Value.Cadence, ct) is not { } firm)
         {
             return NotFound();
         }
 
-        Firm = firm.Value!;
-        Hnte = ApiOutcome.From<HnteCheckResult>(await FirmsApi.HnteCheckFor(id, null, db, clock, ct)).Value;
-        Contacts = ApiOutcome.From<List<ContactDto>>(await ContactsApi.List(id, User, db, ct)).Value ?? [];
+        Firm = firm;
+        Hnte = (await FirmQueries.HnteCheckAsync(db, id, null, clock, ct)).Value;
+        Contacts = (await ContactQueries.ListAsync(db, User, id, ct)).Value ?? [];
         Cases = ApiOutcome.From<List<CaseDto>>(await CasesApi.ForFirm(id, db, reference, clock, ct)).Value ?? [];
         Visits = ApiOutcome.From<VisitPage>(await VisitsApi.List(id, null, null, null, null, 1, 20, db, ct)).Value ?? Visits;
         Tasks = ApiOutcome.From<TaskPage>(await TasksApi.List(null, null, null, id, null, 1, 50, db, clock, ct)).Value ?? Tasks;
         Requests = ApiOutcome.From<RequestPage>(await RequestsApi.List(id, null, null, null, null, null, 1, 50, db, clock, ct)).Value ?? Requests;
-        Audit = ApiOutcome.From<List<AuditEntryDto>>(await FirmsApi.Audit(id, User, db, 30, ct)).Value ?? [];
+        Audit = (await FirmQueries.AuditAsync(db, User, id, 30, ct)).Value ?? [];
         People = (await UserDirectory.OfficersAsync(db, ct)).ToDictionary(o => o.Id, o => o.DisplayName);
         CanEdit = await FirmAccess.CanEditAsync(db, User, id, ct);
         SeesContacts = await FirmAccess.CanSeeContactsAsync(db, User, id, ct);

@@ -11,12 +11,11 @@ using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Firms.Pages;
 
 /// <summary>
-/// Edits a firm through PUT /api/firms/{id}'s handler. A stale version comes back as a conflict: the page shows which
+/// Edits a firm through the update use case (as PUT /api/firms/{id} does). A stale version comes back as a conflict: the page shows which
 /// fields someone else changed since the form was opened and keeps the officer's values, now against the current version,
 /// so one more click re-applies them.
 /// </summary>
@@ -61,15 +60,14 @@ public sealed class EditModel(CrmDbContext db, ReferenceData reference, TimeProv
             return NotFound();
         }
 
-        var outcome = ApiOutcome.From<FirmDto>(
-            await FirmsApi.Update(id, Form.ApplyTo(current, Version), User, db, reference, clock, options, ct));
-        if (outcome.Ok)
+        var outcome = await UpdateFirm.HandleAsync(new(id, Form.ApplyTo(current, Version)), User, new FirmServices(db, reference, clock, options), ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t["企业信息已保存"];
             return Redirect($"/firms/{id}");
         }
 
-        if (outcome.Status == StatusCodes.Status403Forbidden)
+        if (outcome.Kind == OutcomeKind.Forbidden)
         {
             return Forbid();
         }
@@ -98,7 +96,7 @@ public sealed class EditModel(CrmDbContext db, ReferenceData reference, TimeProv
 
     private async Task<FirmDto?> LoadAsync(long id, CancellationToken ct)
     {
-        var firm = ApiOutcome.From<FirmDto>(await FirmsApi.Get(id, db, options, ct)).Value;
+        var firm = await FirmQueries.GetAsync(db, id, options.Value.Cadence, ct);
         FirmName = firm?.Name ?? string.Empty;
         Zones = firm is null ? [] : reference.ZonesOf(FirmValidation.ZoneDistrict(options.Value, firm.District ?? options.Value.District));
         return firm;

@@ -12,12 +12,11 @@ using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Firms.Pages;
 
 /// <summary>
-/// Registers a firm through POST /api/firms' handler, so the credit-code check (GB 32100-2015, with the expected check
+/// Registers a firm through the create use case (as POST /api/firms does), so the credit-code check (GB 32100-2015, with the expected check
 /// character), the duplicate check and the officer rules are the API's and come back on their fields.
 /// </summary>
 [Authorize(Policy = Policies.Writer)]
@@ -80,14 +79,14 @@ public sealed class NewModel(CrmDbContext db, ReferenceData reference, TimeProvi
             // The form has no district field: a city admin's firm goes to the deployment's home district.
             District = db.District ?? options.Value.District,
         };
-        var outcome = ApiOutcome.From<FirmDto>(await FirmsApi.Create(request, User, db, reference, clock, options, ct));
-        if (outcome.Ok)
+        var outcome = await CreateFirm.HandleAsync(new(request), User, new FirmServices(db, reference, clock, options), ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("已新建企业「{0}」", outcome.Value!.Name);
             return Redirect($"/firms/{outcome.Value.Id}");
         }
 
-        if (outcome.Status == StatusCodes.Status403Forbidden)
+        if (outcome.Kind == OutcomeKind.Forbidden)
         {
             return Forbid();
         }

@@ -107,7 +107,7 @@ public sealed class NewModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOp
         }
 
         FirmName = await db.Firms.Where(f => f.Id == firmId).Select(f => f.Name).FirstOrDefaultAsync(ct);
-        Contacts = ApiOutcome.From<List<ContactDto>>(await ContactsApi.List(firmId, User, db, ct)).Value ?? [];
+        Contacts = (await ContactQueries.ListAsync(db, User, firmId, ct)).Value ?? [];
         while (Form.FollowUps.Count < 2)
         {
             Form.FollowUps.Add(new FollowUpForm());

@@ -1,16 +1,12 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
-using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 
@@ -29,29 +25,24 @@ public sealed record TransferResult(long FirmId, string FromDistrict, string ToD
 /// as-of counts put the firm on the old side before the date and on the new side from it.
 /// Who may: the source district's admins and supervisors (their scope finds the firm) and city admins (no scope).
 /// </summary>
-public static class FirmTransfer
+public static class TransferFirm
 {
+    public sealed record Command(long Id, TransferRequest Input);
+
     private static readonly DateOnly Baseline = DateOnly.MinValue;
 
-    public static async Task<Results<Ok<TransferResult>, ValidationProblem, ProblemHttpResult>> Transfer(
-        long id,
-        TransferRequest request,
-        ClaimsPrincipal user,
-        CrmDbContext db,
-        ReferenceData reference,
-        TimeProvider clock,
-        IOptions<CrmOptions> options,
-        CancellationToken ct)
+    public static async Task<Outcome<TransferResult>> HandleAsync(Command command, ClaimsPrincipal user, FirmServices s, CancellationToken ct)
     {
-        if (!options.Value.MultiDistrict)
+        var (db, reference, clock, id, request) = (s.Db, s.Reference, s.Clock, command.Id, command.Input);
+        if (!s.Options.Value.MultiDistrict)
         {
-            return Problems.Conflict("本系统只服务一个区，企业迁出请登记「迁出」状态 (a single-district deployment: record a move-out instead)");
+            return Outcome.Conflict(Text.T("本系统只服务一个区，企业迁出请登记「迁出」状态"));
         }
 
         var firm = await db.Firms.Include(f => f.CoOfficers).FirstOrDefaultAsync(f => f.Id == id, ct);
         if (firm is null)
         {
-            return Problems.NotFound($"企业 {id} 不存在 (firm not found)");
+            return Outcome.NotFound(Messages.FirmNotFound(id));
         }
 
         var today = ShanghaiTime.Today(clock);
@@ -64,39 +55,39 @@ public static class FirmTransfer
 
         if (string.IsNullOrWhiteSpace(request.ToDistrict) || !reference.IsDistrict(request.ToDistrict))
         {
-            errors.Add("toDistrict", "应为上海市 16 个区之一的区划代码 (one of Shanghai's districts, e.g. 310104)");
+            errors.Add("toDistrict", Text.T("应为上海市 16 个区之一的区划代码"));
         }
         else if (request.ToDistrict == firm.DistrictCode)
         {
-            errors.Add("toDistrict", $"企业已在{firm.DistrictName} (the firm is already in {firm.DistrictCode})");
+            errors.Add("toDistrict", Text.F("企业已在{0}", firm.DistrictName));
         }
 
         if (on > today)
         {
-            errors.Add("effectiveOn", "迁移日期不能晚于今天 (not in the future)");
+            errors.Add("effectiveOn", Text.T("迁移日期不能晚于今天"));
         }
 
         var latest = await db.FirmStatusChanges.Where(s => s.FirmId == id).MaxAsync(s => (DateOnly?)s.EffectiveOn, ct);
         if (latest is { } last && on < last)
         {
-            errors.Add("effectiveOn", $"迁移日期不能早于最近一次状态变更 {last:yyyy-MM-dd} (history stays in order)");
+            errors.Add("effectiveOn", Text.F("迁移日期不能早于最近一次状态变更 {0:yyyy-MM-dd}", last));
         }
 
         var to = request.ToDistrict!;
         if (request.LeadOfficerId is { } lead
             && !await db.Users.AnyAsync(u => u.Id == lead && u.IsActive && u.DistrictCode == to && (u.Role == Roles.Officer || u.Role == Roles.Supervisor || u.Role == Roles.Admin), ct))
         {
-            errors.Add("leadOfficerId", $"负责专员须为迁入区 ({to}) 的在职专员、科长或管理员 (an active officer of the new district)");
+            errors.Add("leadOfficerId", Text.F("负责专员须为迁入区 ({0}) 的在职专员、科长或管理员", to));
         }
 
         if (errors.Any)
         {
-            return errors.ToProblem();
+            return Outcome.Invalid(errors);
         }
 
         if (request.Version != firm.Version)
         {
-            return Problems.Conflict($"企业已被修改：提交的版本为 {request.Version}，当前版本为 {firm.Version} (stale version)");
+            return Outcome.Conflict(FirmText.StaleVersion(request.Version, firm.Version));
         }
 
         // Open work held by people outside the new district needs a new holder there.
@@ -106,9 +97,9 @@ public static class FirmTransfer
         var openRequests = await db.Requests.Where(r => r.FirmId == id && r.Status != RequestStatus.Resolved && r.Status != RequestStatus.CannotResolve && outsiders.Contains(r.OwnerId)).ToListAsync(ct);
         if (request.LeadOfficerId is null && (openCases.Count > 0 || openTasks.Count > 0 || openRequests.Count > 0))
         {
-            return Problems.Field(
+            return Outcome.Invalid(
                 "leadOfficerId",
-                $"企业有未结案件 {openCases.Count} 件、待办 {openTasks.Count} 项、诉求 {openRequests.Count} 件，须指定迁入区的负责专员接手 (name who takes them over)");
+                Text.F("企业有未结案件 {0} 件、待办 {1} 项、诉求 {2} 件，须指定迁入区的负责专员接手", openCases.Count, openTasks.Count, openRequests.Count));
         }
 
         var from = firm.DistrictCode;
@@ -180,9 +171,9 @@ public static class FirmTransfer
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Conflict("企业已被他人同时修改，请刷新后重试 (changed meanwhile)");
+            return Outcome.Conflict(Text.T("企业已被他人同时修改，请刷新后重试"));
         }
 
-        return TypedResults.Ok(new TransferResult(id, from, to, on, firm.LeadOfficerId, openCases.Count, openTasks.Count, openRequests.Count, firm.Version));
+        return Outcome.Ok(new TransferResult(id, from, to, on, firm.LeadOfficerId, openCases.Count, openTasks.Count, openRequests.Count, firm.Version));
     }
 }
