@@ -115,8 +115,8 @@ public sealed record FirmDto
 
 /// <summary>
 /// The columns of a firm that <see cref="FirmDto"/> shows, read by a projection in SQL (<see cref="Of"/>): the list and
-/// the detail skip materialising the entity (its search text, navigations and change-tracking shape), which was a
-/// large part of a search page's CPU at ~50 µs per firm (issue 8).
+/// the detail skip materialising the entity (its search text, navigations and change-tracking shape), a large part of
+/// a search page's CPU.
 /// </summary>
 public sealed class FirmColumns
 {
@@ -201,9 +201,9 @@ public sealed class FirmColumns
     /// <summary>
     /// <see cref="Of"/> plus the co-officers aggregated into one column by a correlated subquery (SQLite group_concat,
     /// PostgreSQL string_agg, both over the key (FirmId, UserId)), so a list page is one statement and needs no
-    /// parameter of the page's ids: the separate co-officer query was ~9% of a short search's CPU and could not be
-    /// compiled (issue 8). Written as a group because EF translates string.Join only as a grouping's aggregate; an
-    /// ordered one (OrderBy inside the group) needs APPLY on SQLite, so <see cref="ParseIds"/> orders instead.
+    /// parameter of the page's ids (a separate co-officer query could not be compiled). Written as a group because EF
+    /// translates string.Join only as a grouping's aggregate; an ordered one (OrderBy inside the group) needs APPLY on
+    /// SQLite, so <see cref="ParseIds"/> orders instead.
     /// </summary>
     public static readonly System.Linq.Expressions.Expression<Func<Firm, FirmColumns>> WithCoOfficers = Extend(Of, f => new FirmColumns
     {
