@@ -40,7 +40,7 @@ public static class FirmValidation
                 var overridable = check.Error == CreditCodeError.WrongCheckCharacter;
                 if (!(overridable && r.CreditCodeOverride))
                 {
-                    errors.Add("creditCode", check.Message);
+                    errors.Add("creditCode", CreditCodeText.Describe(check));
                 }
                 else if (string.IsNullOrWhiteSpace(r.CreditCodeOverrideReason))
                 {

@@ -540,5 +540,10 @@ public static class English
         ["地点"] = "Location",
         ["纪要"] = "Summary",
         ["记录人"] = "Recorded by",
+        ["请输入统一社会信用代码"] = "Enter the unified social credit code",
+        ["统一社会信用代码应为 18 位，实际为 {0} 位"] = "The credit code has 18 characters, not {0}",
+        ["第 {0} 位字符「{1}」无效：统一社会信用代码只使用数字和大写字母（不含 I、O、Z、S、V）"] = "Character {0} (“{1}”) is invalid: a credit code uses digits and capital letters except I, O, Z, S and V",
+        ["校验位应为 {0}"] = "The check character should be {0}",
+        ["统一社会信用代码无效"] = "Invalid credit code",
     };
 }
