@@ -19,6 +19,12 @@ using Xuhui.Crm.Web;
 // Usage: Xuhui.Crm.Bench --db FILE --scale N --today yyyy-MM-dd --queries queries.json [--load "1.0 1.0 1.0"] [--smoke]
 //        [--provider Postgres --pg "Host=…;Username=…" --db DATABASE] [--no-search]
 // On PostgreSQL (tests/bench/city.sh) the yardsticks, hand-written for SQLite, are left out.
+// "targets": the monthly report benchmark on its own 50,000-firm file (Targets/TargetsBenchmark.cs).
+if (args.FirstOrDefault() == "targets")
+{
+    return await Xuhui.Crm.Bench.Targets.TargetsBenchmark.RunAsync(args[1..]);
+}
+
 var o = Args.Parse(args);
 var postgres = o.GetValueOrDefault("provider") == "Postgres";
 var file = postgres ? o["db"] : Path.GetFullPath(o["db"]);
@@ -90,7 +96,7 @@ var report = await timer.MeasureAsync(async () =>
     return JsonSerializer.SerializeToUtf8Bytes(built, json).Length;
 });
 var reportSql = postgres ? null : await timer.MeasureAsync(() => HandSql.RunAsync(file, month));
-Row("monthly-report", report, reportSql, $"{month.Year}-{month.Month:00}, JSON" + (postgres ? "" : "; raw = bench/Xuhui.Crm.Benchmarks/HandSql.cs"));
+Row("monthly-report", report, reportSql, $"{month.Year}-{month.Month:00}, JSON" + (postgres ? "" : "; raw = tests/Xuhui.Crm.Bench/Targets/HandSql.cs"));
 var targets = await timer.MeasureAsync(async () =>
 {
     await using var scope = host.Services.CreateAsyncScope();
@@ -108,7 +114,7 @@ return 0;
 
 static string Ms(double ms) => double.IsNaN(ms) ? "" : ms.ToString(ms < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture);
 
-/// <summary>The date format HandSql.cs (linked from bench/Xuhui.Crm.Benchmarks) expects.</summary>
+/// <summary>The date format HandSql.cs (Targets/HandSql.cs) expects.</summary>
 internal static class Inv
 {
     public static string D(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -251,11 +251,18 @@ def check(results):
     problems = []
     if len(http) < 7:
         problems.append(f"only {len(http)} wrk runs recorded")
+    # The smoke proves the script runs end to end and yields numbers; how fast a busy machine answers is not its
+    # business (a loaded host may finish no request, or time some out, in a one-second run), so it sets no threshold.
+    notes = []
     for r in http:
-        if num(r[4]) <= 0 or int(r[7]) == 0:
-            problems.append(f"{r[2]} ({r[1]}): no throughput")
-        if int(r[8]) or int(r[9]):
-            problems.append(f"{r[2]} ({r[1]}): {r[8]} non-2xx responses, {r[9]} socket errors")
+        if any(math.isnan(num(v)) for v in (r[4], r[7], r[8], r[9])):
+            problems.append(f"{r[2]} ({r[1]}): wrk produced no numbers")
+        elif int(r[8]):
+            problems.append(f"{r[2]} ({r[1]}): {r[8]} non-2xx responses")
+        elif int(r[7]) == 0 or int(r[9]):
+            notes.append(f"{r[2]} ({r[1]}): {r[7]} requests, {r[9]} socket errors or timeouts")
+    for note in notes:
+        print(f"bench smoke note: {note}", file=sys.stderr)
     if not any(r[1].startswith("search") and not math.isnan(num(r[3])) for r in inproc):
         problems.append("no in-process search timings")
     if problems:

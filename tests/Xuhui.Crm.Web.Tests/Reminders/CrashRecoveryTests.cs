@@ -98,7 +98,11 @@ public sealed class CrashRecoveryTests
             () => Read(data, db => db.JobRuns.AnyAsync(r => r.JobName == JobNames.DailyDigest && r.Id != killed.Id && r.Outcome != JobOutcome.Running)),
             TimeSpan.FromSeconds(60), second);
         await UntilAsync(() => Task.FromResult(!smtp.Accepted.IsEmpty), TimeSpan.FromSeconds(30), second);
-        await Task.Delay(TimeSpan.FromSeconds(2)); // room for a double, were there one
+        // Nothing is left that could send again: every outbox row is marked sent and the digest's trigger has moved on to a
+        // later fire time (no misfire is waiting to run it once more).
+        await UntilAsync(async () => await Read(data, db => db.Outbox.AllAsync(m => m.Status == OutboxStatus.Sent))
+            && (await again.GetFromJsonAsync<JsonArray>("/api/admin/jobs"))!.Single(j => j!["name"]!.GetValue<string>() == JobNames.DailyDigest)!["nextFireTime"]
+                is JsonNode next && next.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), second);
 
         var runs = await again.GetFromJsonAsync<JsonArray>("/api/admin/jobs/daily-digest/runs");
         Assert.Equal(2, runs!.Count);

@@ -4,6 +4,7 @@ using Xuhui.Crm.Web.Features.Jobs;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Features.Outbox;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -30,11 +31,9 @@ public sealed class DigestCatchUpTests
         await using var second = new RemindersHost(data, RemindersHost.ClockAt(back.Year, back.Month, back.Day, hour, minute), JobsOn);
         _ = second.Services;
         await SchedulerTests.WaitUntilAsync(async () => await second.JobRunsAsync(JobNames.DailyDigest) >= 1 && await SchedulerTests.FinishedAsync(second), TimeSpan.FromSeconds(30));
-        for (var i = 0; i < 5; i++)
-        {
-            second.Clock.Advance(TimeSpan.FromMinutes(5));
-            await Task.Delay(300);
-        }
+        var later = second.Clock.GetUtcNow().UtcDateTime.AddMinutes(25);
+        await SchedulerTests.AdvanceToAsync(second, later);
+        await SchedulerProbe.CaughtUpAsync(second.Services, later, TimeSpan.FromSeconds(30));
 
         var run = Assert.Single(await second.WithDbAsync(db => db.JobRuns.AsNoTracking().Where(r => r.JobName == JobNames.DailyDigest).ToListAsync()));
         Assert.Equal(JobOutcome.Succeeded, run.Outcome);
@@ -61,7 +60,7 @@ public sealed class DigestCatchUpTests
         await SchedulerTests.AdvanceToAsync(second, ShanghaiTime.ToUtc(thursday, new TimeOnly(8, 31)));
         await SchedulerTests.WaitUntilAsync(async () => await second.JobRunsAsync(JobNames.DailyDigest) >= 2 && await SchedulerTests.FinishedAsync(second), TimeSpan.FromSeconds(30));
         await SchedulerTests.AdvanceToAsync(second, ShanghaiTime.ToUtc(thursday, new TimeOnly(12, 0)));
-        await Task.Delay(500);
+        await SchedulerProbe.CaughtUpAsync(second.Services, ShanghaiTime.ToUtc(thursday, new TimeOnly(12, 0)), TimeSpan.FromSeconds(30));
 
         var message = Assert.Single(await second.WithDbAsync(db => db.Outbox.AsNoTracking().ToListAsync()));
         Assert.Equal(thursday, message.OccurredOn);

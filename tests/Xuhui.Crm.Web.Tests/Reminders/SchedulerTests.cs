@@ -9,6 +9,7 @@ using Xuhui.Crm.Web.Features.Jobs;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Features.Outbox;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -29,7 +30,7 @@ public sealed class SchedulerTests
             await DeliveryTests.SeedOneOfficerWithATaskAsync(first);
             await WaitForTriggerAsync(first);
             await AdvanceToAsync(first, ShanghaiTime.ToUtc(monday, new TimeOnly(8, 0)));
-            await Task.Delay(500);
+            await SchedulerProbe.CaughtUpAsync(first.Services, ShanghaiTime.ToUtc(monday, new TimeOnly(8, 0)), TimeSpan.FromSeconds(30));
             Assert.Equal(0, await first.JobRunsAsync(JobNames.DailyDigest));
         }
 
@@ -37,12 +38,10 @@ public sealed class SchedulerTests
         _ = second.Services; // starts the host: Quartz recovers the misfired 08:30 trigger
         await WaitUntilAsync(async () => await second.JobRunsAsync(JobNames.DailyDigest) >= 1, TimeSpan.FromSeconds(30));
 
-        // Let the scheduler go round a few more times (real and fake time) before counting.
-        for (var i = 0; i < 5; i++)
-        {
-            second.Clock.Advance(TimeSpan.FromMinutes(10));
-            await Task.Delay(300);
-        }
+        // Move the clock on and let the scheduler catch up with it before counting.
+        var later = second.Clock.GetUtcNow().UtcDateTime.AddMinutes(50);
+        await AdvanceToAsync(second, later);
+        await SchedulerProbe.CaughtUpAsync(second.Services, later, TimeSpan.FromSeconds(30));
 
         var runs = await second.WithDbAsync(db => db.JobRuns.AsNoTracking().Where(r => r.JobName == JobNames.DailyDigest).ToListAsync());
         var run = Assert.Single(runs);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
@@ -73,7 +74,7 @@ public sealed class ImportService(
             var refused = !request.DryRun && staged.ErrorRows > 0 && !request.SkipErrors;
             var status = request.DryRun ? ImportStatus.Previewed : refused ? ImportStatus.Refused : ImportStatus.Committed;
             var message = refused
-                ? $"有 {staged.ErrorRows} 行错误，未写入任何数据；请修正后重新导入，或选择跳过错误行 (nothing written: fix the errors or skip error rows)"
+                ? Text.F("有 {0} 行错误，未写入任何数据；请修正后重新导入，或选择跳过错误行", staged.ErrorRows)
                 : null;
             Fill(run, staged, status, message);
             if (status == ImportStatus.Committed)
@@ -111,7 +112,7 @@ public sealed class ImportService(
         catch (Exception ex) when (ex is ImportRejectedException or ImportConflictException or OperationCanceledException or DbUpdateException or System.Data.Common.DbException)
         {
             run.Status = ImportStatus.Failed;
-            run.Message = ex is ImportRejectedException or ImportConflictException ? ex.Message : "导入失败，未写入任何数据 (the import failed; nothing was written)";
+            run.Message = ex is ImportRejectedException or ImportConflictException ? ex.Message : Text.T("导入失败，未写入任何数据");
             run.CompletedAt = clock.GetUtcNow().UtcDateTime;
             if (staged is not null)
             {
@@ -123,7 +124,7 @@ public sealed class ImportService(
             if (ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
             {
                 // A unique index caught a firm registered by someone else while the import was staged.
-                throw new ImportConflictException("导入期间有人登记了相同统一社会信用代码的企业，未写入任何数据，请重新导入 (a firm with one of the codes was registered meanwhile)");
+                throw new ImportConflictException(Text.T("导入期间有人登记了相同统一社会信用代码的企业，未写入任何数据，请重新导入"));
             }
 
             if (ex is not (ImportRejectedException or ImportConflictException))

@@ -5,6 +5,7 @@ using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
@@ -116,7 +117,7 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
                     return date;
                 }
 
-                error = $"无法识别的日期「{text}」，应如 2021-03-15，且在 1900–2100 年之间 (unparsable date, or outside 1900-2100)";
+                error = Text.F("无法识别的日期「{0}」，应如 2021-03-15，且在 1900–2100 年之间", text);
                 return null;
             case ImportField.Headcount:
             case ImportField.RdHeadcount:
@@ -128,13 +129,13 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
                     return (int)d;
                 }
 
-                error = $"应为整数，实际为「{text}」 (not a whole number)";
+                error = Text.F("应为整数，实际为「{0}」", text);
                 return null;
             case ImportField.Zone:
                 var zone = Match(text, reference.ZonesOf(district).Select(z => (z.Code, z.NameZh, z.NameEn)));
                 if (zone is null)
                 {
-                    error = $"未知功能区「{text}」，应为：{string.Join("、", reference.ZonesOf(district).Select(z => z.NameZh))} (unknown zone)";
+                    error = Text.F("未知功能区「{0}」，应为：{1}", text, List(reference.ZonesOf(district).Select(z => (z.NameZh, z.NameEn))));
                 }
 
                 return zone;
@@ -142,7 +143,7 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
                 var industry = Match(text, reference.File.Industries.Select(i => (i.Code, i.NameZh, i.NameEn)));
                 if (industry is null)
                 {
-                    error = $"未知行业「{text}」，应为：{string.Join("、", reference.File.Industries.Select(i => i.NameZh))} (unknown industry)";
+                    error = Text.F("未知行业「{0}」，应为：{1}", text, List(reference.File.Industries.Select(i => (i.NameZh, i.NameEn))));
                 }
 
                 return industry;
@@ -152,7 +153,7 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
                     return o;
                 }
 
-                error = $"未知企业性质「{text}」，应为：内资民营、国有、外资、港澳台资 (unknown ownership)";
+                error = Text.F("未知企业性质「{0}」，应为：内资民营、国有、外资、港澳台资", text);
                 return null;
             case ImportField.Tier:
                 if (Tiers.TryGetValue(text, out var t))
@@ -160,13 +161,13 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
                     return t;
                 }
 
-                error = $"分级应为「重点」或「一般」，实际为「{text}」 (unknown tier)";
+                error = Text.F("分级应为「重点」或「一般」，实际为「{0}」", text);
                 return null;
             case ImportField.Program:
                 var p = Match(text, reference.Programs.Programs.Select(x => (x.Code, x.NameZh, x.NameEn)));
                 if (p is null)
                 {
-                    error = $"未知培育项目「{text}」，应为：{string.Join("、", reference.Programs.Programs.Select(x => x.NameZh))} (unknown programme)";
+                    error = Text.F("未知培育项目「{0}」，应为：{1}", text, List(reference.Programs.Programs.Select(x => (x.NameZh, x.NameEn))));
                 }
 
                 return p;
@@ -174,14 +175,14 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
                 var definition = reference.Programs.Find(program);
                 if (definition is null)
                 {
-                    error = "填写阶段时须同时填写培育项目 (a stage needs a programme)";
+                    error = Text.T("填写阶段时须同时填写培育项目");
                     return null;
                 }
 
                 var stage = Match(text, definition.Stages.Select(s => (s.Code, s.NameZh, s.NameEn)));
                 if (stage is null)
                 {
-                    error = $"「{definition.NameZh}」没有阶段「{text}」，应为：{string.Join("、", definition.Stages.Select(s => s.NameZh))} (unknown stage)";
+                    error = Text.F("「{0}」没有阶段「{1}」，应为：{2}", Text.IsEnglish && !string.IsNullOrEmpty(definition.NameEn) ? definition.NameEn : definition.NameZh, text, List(definition.Stages.Select(s => (s.NameZh, s.NameEn))));
                 }
 
                 return stage;
@@ -211,6 +212,11 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
     }
 
     /// <summary>Code, Chinese or English name (normalised: full-width, spaces, case), or a Chinese name's unique prefix.</summary>
+    /// <summary>The allowed names, listed in the caller's language.</summary>
+    private static string List(IEnumerable<(string NameZh, string NameEn)> names) => Text.IsEnglish
+        ? string.Join(", ", names.Select(n => string.IsNullOrEmpty(n.NameEn) ? n.NameZh : n.NameEn))
+        : string.Join("、", names.Select(n => n.NameZh));
+
     private static string? Match(string text, IEnumerable<(string Code, string NameZh, string NameEn)> options)
     {
         var key = SearchText.Normalize(text);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using MiniExcelLibs;
 using MiniExcelLibs.OpenXml;
+using Catalogue = Xuhui.Crm.Web.Shared.Localisation.Text;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
@@ -75,7 +76,7 @@ public sealed class SpreadsheetFile : IDisposable
         var span = head.AsSpan(0, read);
         if (read == 0)
         {
-            throw new ImportRejectedException("文件为空 (the file is empty)");
+            throw new ImportRejectedException(Catalogue.T("文件为空"));
         }
 
         if (span.StartsWith("PK\u0003\u0004"u8))
@@ -85,19 +86,19 @@ public sealed class SpreadsheetFile : IDisposable
 
         if (span.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0 }))
         {
-            throw new ImportRejectedException("不支持旧版 Excel (.xls) 文件，请在 Excel 中另存为 .xlsx 或 CSV (legacy .xls is not supported; save as .xlsx or CSV)");
+            throw new ImportRejectedException(Catalogue.T("不支持旧版 Excel (.xls) 文件，请在 Excel 中另存为 .xlsx 或 CSV"));
         }
 
         var extension = System.IO.Path.GetExtension(fileName).ToLowerInvariant();
         if (extension is ".xlsx" or ".xlsm")
         {
-            throw new ImportRejectedException("文件已损坏或不是 Excel 文件 (the file is not a valid .xlsx workbook)");
+            throw new ImportRejectedException(Catalogue.T("文件已损坏或不是 Excel 文件"));
         }
 
         var utf16 = span.StartsWith(new byte[] { 0xFF, 0xFE }) || span.StartsWith(new byte[] { 0xFE, 0xFF });
         if (!utf16 && (span.Contains((byte)0) || LooksBinary(span)))
         {
-            throw new ImportRejectedException("无法识别的文件：请上传 .xlsx 或 CSV 文件 (not a spreadsheet: upload .xlsx or .csv)");
+            throw new ImportRejectedException(Catalogue.T("无法识别的文件：请上传 .xlsx 或 CSV 文件"));
         }
 
         return new SpreadsheetFile(path, fileName, "csv", utf16 ? (span[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode) : DetectEncoding(path, span));
@@ -193,7 +194,7 @@ public sealed class SpreadsheetFile : IDisposable
             catch (Exception ex) when (ex is InvalidDataException or XmlException or IOException or InvalidOperationException
                 or NotSupportedException or ArgumentException or FormatException or NullReferenceException or IndexOutOfRangeException or KeyNotFoundException)
             {
-                throw new ImportRejectedException("文件已损坏或不是 Excel 文件 (the workbook is corrupt or not an .xlsx file)", ex);
+                throw new ImportRejectedException(Catalogue.T("文件已损坏或不是 Excel 文件"), ex);
             }
 
             yield return e.Current;
@@ -253,88 +254,6 @@ public sealed class SpreadsheetFile : IDisposable
         catch (IOException)
         {
             // A temp file left behind is harmless; the OS cleans its temp directory.
-        }
-    }
-
-}
-
-/// <summary>RFC 4180 CSV, streamed: quoted fields with doubled quotes and line breaks; the delimiter (comma, tab or semicolon) is taken from the first line.</summary>
-public static class CsvParser
-{
-    public static char Choose(string? line)
-    {
-        line ??= string.Empty;
-        var commas = line.Count(c => c == ',');
-        var tabs = line.Count(c => c == '\t');
-        var semicolons = line.Count(c => c == ';');
-        return tabs > commas && tabs >= semicolons ? '\t' : semicolons > commas ? ';' : ',';
-    }
-
-    public static IEnumerable<string?[]> Parse(TextReader reader, char delimiter)
-    {
-        var cells = new List<string?>();
-        var field = new StringBuilder();
-        var inQuotes = false;
-        var any = false;
-        int ch;
-        while ((ch = reader.Read()) >= 0)
-        {
-            var c = (char)ch;
-            any = true;
-            if (inQuotes)
-            {
-                if (c == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        reader.Read();
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        inQuotes = false;
-                    }
-                }
-                else
-                {
-                    field.Append(c);
-                }
-
-                continue;
-            }
-
-            if (c == '"' && field.Length == 0)
-            {
-                inQuotes = true;
-            }
-            else if (c == delimiter)
-            {
-                cells.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c is '\r' or '\n')
-            {
-                if (c == '\r' && reader.Peek() == '\n')
-                {
-                    reader.Read();
-                }
-
-                cells.Add(field.ToString());
-                field.Clear();
-                yield return cells.ToArray();
-                cells.Clear();
-                any = false;
-            }
-            else if (c != '\uFEFF' || cells.Count > 0 || field.Length > 0)
-            {
-                field.Append(c);
-            }
-        }
-
-        if (any)
-        {
-            cells.Add(field.ToString());
-            yield return cells.ToArray();
         }
     }
 }

@@ -75,30 +75,23 @@ public sealed class IndexModel(ImportService imports, CrmDbContext db, UiText t)
 
     public async Task<IActionResult> OnGetReportAsync(long id, string? format, CancellationToken ct)
     {
-        await ImportsApi.Report(id, format, HttpContext, db, ct);
-        return new EmptyResult();
+        var outcome = await ImportQueries.WriteReportAsync(HttpContext, db, id, format, ct);
+        return outcome.IsOk ? new EmptyResult() : outcome.Kind == OutcomeKind.NotFound ? NotFound() : BadRequest();
     }
 
     private async Task<IActionResult> RunAsync(bool dryRun, CancellationToken ct)
     {
-        var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!string.IsNullOrWhiteSpace(MappingName) && await db.ImportMappings.AsNoTracking().FirstOrDefaultAsync(m => m.Name == MappingName, ct) is { } saved)
+        await using (var file = System.IO.File.OpenRead(KeptPath(Token!)))
         {
-            foreach (var (k, v) in saved.Columns)
+            var outcome = await RunImport.HandleAsync(
+                new RunImport.Command(file, FileName ?? "upload", dryRun, SkipErrors, MappingName), User.UserId(), new ImportServices(db, imports), ct);
+            if (!outcome.IsOk)
             {
-                mapping[k] = v;
+                TempData["Error"] = RunImport.Describe(outcome);
+                return RedirectToPage();
             }
-        }
 
-        try
-        {
-            await using var file = System.IO.File.OpenRead(KeptPath(Token!));
-            Report = await imports.RunAsync(file, new ImportRequest(FileName ?? "upload", dryRun, SkipErrors, mapping), User.UserId(), ct);
-        }
-        catch (Exception e) when (e is ImportRejectedException or ImportConflictException)
-        {
-            TempData["Error"] = e.Message;
-            return RedirectToPage();
+            Report = outcome.Value;
         }
 
         await LoadAsync(ct);
@@ -107,8 +100,8 @@ public sealed class IndexModel(ImportService imports, CrmDbContext db, UiText t)
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        History = (await ImportsApi.History(20, db, ct)).Value!;
-        Mappings = await db.ImportMappings.AsNoTracking().OrderBy(m => m.Name).Select(m => m.Name).ToListAsync(ct);
+        History = await ImportQueries.HistoryAsync(db, 20, ct);
+        Mappings = await ImportMappings.NamesAsync(db, ct);
     }
 
     private static string KeptPath(string token) => Path.Combine(Path.GetTempPath(), $"xuhui-import-kept-{token}.upload");
