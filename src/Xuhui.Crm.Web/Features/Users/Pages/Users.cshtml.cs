@@ -7,14 +7,15 @@ using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Users.Pages;
 
-/// <summary>Users and roles (the /Admin folder requires the admin policy), through the /api/users handlers.</summary>
+/// <summary>Users and roles (the /Admin folder requires the admin policy), through the user use cases.</summary>
 public sealed class UsersModel(
-    CrmDbContext db, IPasswordHasher<User> hasher, UiText t, Features.Reference.ReferenceData reference, Microsoft.Extensions.Options.IOptions<Xuhui.Crm.Web.Shared.CrmOptions> options) : PageModel
+    CrmDbContext db, IPasswordHasher<User> hasher, UiText t, Features.Reference.ReferenceData reference, Microsoft.Extensions.Options.IOptions<Xuhui.Crm.Web.Shared.CrmOptions> options, TimeProvider clock) : PageModel
 {
+    private UserServices Services => new(db, hasher, reference, options, clock);
+
     public sealed class NewUser
     {
         public string? UserName { get; set; }
@@ -37,13 +38,13 @@ public sealed class UsersModel(
 
     public IReadOnlyList<Features.Reference.NamedCode> Districts => reference.File.Districts;
 
-    public async Task OnGetAsync(CancellationToken ct) => Users = (await UsersApi.List(db, ct)).Value!;
+    public async Task OnGetAsync(CancellationToken ct) => Users = await UserQueries.ListAsync(db, ct);
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
         var request = new UserRequest(null, Form.UserName, Form.DisplayName, Form.Email, Form.Role, null, Form.Password, string.IsNullOrWhiteSpace(Form.District) ? null : Form.District.Trim());
-        var outcome = ApiOutcome.From<UserDto>(await UsersApi.Create(request, db, hasher, reference, options, ct));
-        if (outcome.Ok)
+        var outcome = await CreateUser.HandleAsync(new(request), Services, ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("已创建用户 {0}", outcome.Value!.UserName);
             return RedirectToPage();
@@ -56,15 +57,17 @@ public sealed class UsersModel(
 
     public async Task<IActionResult> OnPostRoleAsync(long id, int version, string role, CancellationToken ct)
     {
-        var user = ApiOutcome.From<UserDto>(await UsersApi.Get(id, db, ct)).Value;
+        var user = await UserQueries.FindAsync(db, id, ct);
         if (user is null)
         {
             return NotFound();
         }
 
         var request = new UserRequest(version, user.UserName, user.DisplayName, user.Email, role, user.SupervisorId, null, user.District);
-        var outcome = ApiOutcome.From<UserDto>(await UsersApi.Update(id, request, db, hasher, reference, options, ct));
-        TempData[outcome.Ok ? "Flash" : "Error"] = outcome.Ok ? t.Format("{0} 的角色已改为 {1}", user.DisplayName, t[RoleName(role)]) : outcome.Message;
+        var outcome = await UpdateUser.HandleAsync(new(id, request), Services, ct);
+        TempData[outcome.IsOk ? "Flash" : "Error"] = outcome.IsOk
+            ? t.Format("{0} 的角色已改为 {1}", user.DisplayName, t[RoleName(role)])
+            : outcome.Message ?? outcome.Errors?.ToDictionary().Values.SelectMany(m => m).FirstOrDefault();
         return RedirectToPage();
     }
 
