@@ -5,8 +5,10 @@ namespace Xuhui.Crm.Domain.Programs;
 /// <summary>The four cultivation programmes, their stages and allowed transitions, loaded from seed/reference/programs.json.</summary>
 /// <remarks>
 /// JSON shape: <c>{ "programs": [ { "code", "nameZh", "nameEn", "initialStages": [..], "stages": [ { "code", "nameZh",
-/// "nameEn", "order", "open", "outcome": "win" | "loss" | null } ], "transitions": { "from": ["to", ..] } } ] }</c>.
-/// Re-opening a closed case is not a transition: it is a new case.
+/// "nameEn", "order", "open", "outcome": "win" | "loss" | null, "pause"?, "certificate"?, "records"?: "recognizedOn" } ],
+/// "transitions": { "from": ["to", ..] }, "certificateYears"?, "annualReports"? } ] }</c>.
+/// The stage rules (which stage pauses a case, holds a certificate or records a date) are data here, so a programme
+/// changes in the JSON, not in the code. Re-opening a closed case is not a transition: it is a new case.
 /// </remarks>
 public sealed class ProgramCatalog(IReadOnlyList<ProgramDefinition> programs)
 {
@@ -134,6 +136,16 @@ public sealed class ProgramCatalog(IReadOnlyList<ProgramDefinition> programs)
                 }
             }
 
+            foreach (var s in p.Stages.Where(s => s.Pause && !s.Open))
+            {
+                problems.Add($"{p.Code}: stage '{s.Code}' pauses a case but is not open");
+            }
+
+            if (p.CertificateYears is <= 0)
+            {
+                problems.Add($"{p.Code}: certificateYears must be positive");
+            }
+
             foreach (var dup in p.Transitions.GroupBy(t => t).Where(g => g.Count() > 1))
             {
                 problems.Add($"{p.Code}: transition {dup.Key.From} -> {dup.Key.To} appears more than once");
@@ -149,14 +161,14 @@ public sealed class ProgramCatalog(IReadOnlyList<ProgramDefinition> programs)
         var p = Find(program);
         if (p is null)
         {
-            return new TransitionCheck(TransitionStatus.UnknownProgram, $"未知的培育项目「{program}」");
+            return new TransitionCheck(TransitionStatus.UnknownProgram, $"未知的培育项目「{program}」") { Program = program };
         }
 
         foreach (var code in new[] { expectedFrom, currentStage, toStage })
         {
             if (p.FindStage(code) is null)
             {
-                return new TransitionCheck(TransitionStatus.UnknownStage, $"「{p.NameZh}」没有阶段「{code}」");
+                return new TransitionCheck(TransitionStatus.UnknownStage, $"「{p.NameZh}」没有阶段「{code}」") { Program = program, Stage = code };
             }
         }
 
@@ -164,23 +176,33 @@ public sealed class ProgramCatalog(IReadOnlyList<ProgramDefinition> programs)
         {
             return new TransitionCheck(
                 TransitionStatus.Stale,
-                $"案件当前阶段为{p.Describe(currentStage)}，而请求期望从{p.Describe(expectedFrom)} 变更");
+                $"案件当前阶段为{p.Describe(currentStage)}，而请求期望从{p.Describe(expectedFrom)} 变更")
+            {
+                Program = program, Current = currentStage, ExpectedFrom = expectedFrom, To = toStage,
+            };
         }
 
         if (p.CanMove(currentStage, toStage))
         {
             return new TransitionCheck(
                 TransitionStatus.Allowed,
-                $"从{p.Describe(currentStage)} 变更为{p.Describe(toStage)}");
+                $"从{p.Describe(currentStage)} 变更为{p.Describe(toStage)}")
+            {
+                Program = program, Current = currentStage, ExpectedFrom = expectedFrom, To = toStage,
+            };
         }
 
-        var next = p.NextStages(currentStage).Select(s => p.Describe(s.Code)).ToList();
+        var nextCodes = p.NextStages(currentStage).Select(s => s.Code).ToList();
+        var next = nextCodes.Select(p.Describe).ToList();
         var hint = next.Count > 0
             ? $"；可变更为：{string.Join("、", next)}"
             : $"；{p.Describe(currentStage)} 为结束阶段，如需重新开始请新建案件";
         return new TransitionCheck(
             TransitionStatus.Forbidden,
-            $"不允许从{p.Describe(currentStage)} 直接变更为{p.Describe(toStage)}{hint}");
+            $"不允许从{p.Describe(currentStage)} 直接变更为{p.Describe(toStage)}{hint}")
+        {
+            Program = program, Current = currentStage, ExpectedFrom = expectedFrom, To = toStage, Next = nextCodes,
+        };
     }
 
     private static ProgramDefinition ToDefinition(ProgramJson p)
@@ -192,11 +214,17 @@ public sealed class ProgramCatalog(IReadOnlyList<ProgramDefinition> programs)
             s.NameEn ?? string.Empty,
             s.Order,
             s.Open,
-            ParseOutcome(code, s.Code, s.Outcome))).ToList();
+            ParseOutcome(code, s.Code, s.Outcome))
+        {
+            Pause = s.Pause,
+            Certificate = s.Certificate,
+            Records = ParseRecords(code, s.Code, s.Records),
+        }).ToList();
         var transitions = (p.Transitions ?? [])
             .SelectMany(kv => kv.Value.Select(to => new TransitionDefinition(kv.Key, to)))
             .ToList();
-        return new ProgramDefinition(code, p.NameZh ?? string.Empty, p.NameEn ?? string.Empty, stages, transitions, p.InitialStages ?? []);
+        return new ProgramDefinition(
+            code, p.NameZh ?? string.Empty, p.NameEn ?? string.Empty, stages, transitions, p.InitialStages ?? [], p.CertificateYears, p.AnnualReports);
     }
 
     private static StageOutcome? ParseOutcome(string program, string? stage, string? outcome) => outcome switch
@@ -207,6 +235,13 @@ public sealed class ProgramCatalog(IReadOnlyList<ProgramDefinition> programs)
         _ => throw new InvalidDataException($"{program}: stage '{stage}' has outcome '{outcome}'; use \"win\", \"loss\" or null"),
     };
 
+    private static CaseDate? ParseRecords(string program, string? stage, string? records) => records switch
+    {
+        null => null,
+        "recognizedOn" => CaseDate.RecognizedOn,
+        _ => throw new InvalidDataException($"{program}: stage '{stage}' records '{records}'; use \"recognizedOn\" or null"),
+    };
+
     private sealed record CatalogJson(List<ProgramJson>? Programs);
 
     private sealed record ProgramJson(
@@ -215,61 +250,10 @@ public sealed class ProgramCatalog(IReadOnlyList<ProgramDefinition> programs)
         string? NameEn,
         List<string>? InitialStages,
         List<StageJson>? Stages,
-        Dictionary<string, List<string>>? Transitions);
+        Dictionary<string, List<string>>? Transitions,
+        int? CertificateYears,
+        bool AnnualReports);
 
-    private sealed record StageJson(string? Code, string? NameZh, string? NameEn, int Order, bool Open, string? Outcome);
-}
-
-public sealed record ProgramDefinition(
-    string Code,
-    string NameZh,
-    string NameEn,
-    IReadOnlyList<StageDefinition> Stages,
-    IReadOnlyList<TransitionDefinition> Transitions,
-    IReadOnlyList<string> InitialStages)
-{
-    public StageDefinition? FindStage(string? code) => Stages.FirstOrDefault(s => s.Code == code);
-
-    /// <exception cref="KeyNotFoundException">No stage has that code.</exception>
-    public StageDefinition GetStage(string code) =>
-        FindStage(code) ?? throw new KeyNotFoundException($"Programme '{Code}' has no stage '{code}'.");
-
-    public bool CanMove(string from, string to) => Transitions.Any(t => t.From == from && t.To == to);
-
-    public IEnumerable<StageDefinition> NextStages(string from) =>
-        Transitions.Where(t => t.From == from).Select(t => FindStage(t.To)!);
-
-    public bool IsInitial(string? stage) => stage is not null && InitialStages.Contains(stage);
-
-    public IEnumerable<StageDefinition> OpenStages => Stages.Where(s => s.Open);
-
-    /// <summary>「中文名」(code), the form used in messages; the bare code if the stage is unknown.</summary>
-    public string Describe(string stage) => FindStage(stage) is { } s ? $"「{s.NameZh}」({s.Code})" : $"「{stage}」";
-}
-
-/// <param name="Open">True while the case is in the pipeline; a firm has at most one open case per programme.</param>
-/// <param name="Outcome">Win or loss for conversion statistics; null for stages that are neither.</param>
-public sealed record StageDefinition(string Code, string NameZh, string NameEn, int Order, bool Open, StageOutcome? Outcome);
-
-public sealed record TransitionDefinition(string From, string To);
-
-public enum StageOutcome
-{
-    Win,
-    Loss,
-}
-
-public enum TransitionStatus
-{
-    Allowed,
-    UnknownProgram,
-    UnknownStage,
-    Stale,
-    Forbidden,
-}
-
-/// <param name="Message">Chinese message naming both stages when refused.</param>
-public sealed record TransitionCheck(TransitionStatus Status, string Message)
-{
-    public bool IsAllowed => Status == TransitionStatus.Allowed;
+    private sealed record StageJson(
+        string? Code, string? NameZh, string? NameEn, int Order, bool Open, string? Outcome, bool Pause, bool Certificate, string? Records);
 }

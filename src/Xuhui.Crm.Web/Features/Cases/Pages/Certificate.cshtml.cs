@@ -3,23 +3,21 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Cases;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
-using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Cases.Pages;
 
 /// <summary>
-/// Certificate number and dates of a case through PUT /api/cases/{id}/certificate's handler: its permission check,
-/// validation (an HNTE expiry left empty defaults to the day before the third anniversary) and 409 on a stale version.
+/// Certificate number and dates of a case through the same use case as PUT /api/cases/{id}/certificate: its permission
+/// check, validation (an expiry left empty follows the programme's certificate term) and conflict on a stale version.
 /// </summary>
 [Authorize(Policy = Policies.Writer)]
 public sealed class CertificateModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, UiText t) : PageModel
 {
+    private readonly CaseServices _cases = new(db, reference, clock);
+
     public sealed class CertificateForm
     {
         public string? Number { get; set; }
@@ -55,14 +53,14 @@ public sealed class CertificateModel(CrmDbContext db, ReferenceData reference, T
         }
 
         var request = new CertificateRequest(Form.Version, Form.Number, Form.IssuedOn, Form.ExpiresOn);
-        var outcome = ApiOutcome.From<CaseDto>(await CasesApi.Certificate(id, request, User, db, reference, clock, ct));
-        if (outcome.Ok)
+        var outcome = await SetCertificate.HandleAsync(new(id, request), User, _cases, ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("证书 {0} 已保存", outcome.Value!.CertificateNumber);
             return Redirect($"/cases/{id}");
         }
 
-        if (outcome.Status == StatusCodes.Status403Forbidden)
+        if (outcome.Kind == OutcomeKind.Forbidden)
         {
             return Forbid();
         }
@@ -81,8 +79,8 @@ public sealed class CertificateModel(CrmDbContext db, ReferenceData reference, T
 
     private async Task<IActionResult?> LoadAsync(long id, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From<CaseDto>(await CasesApi.Get(id, db, reference, clock, ct));
-        if (!outcome.Ok)
+        var outcome = await CaseQueries.GetAsync(id, _cases, ct);
+        if (!outcome.IsOk)
         {
             return NotFound();
         }
@@ -92,8 +90,7 @@ public sealed class CertificateModel(CrmDbContext db, ReferenceData reference, T
         return null;
     }
 
-    /// <summary>A certificate belongs to a case that reached its win (certified, approved, recognised…) or already has one.</summary>
+    /// <summary>A certificate belongs to a case at a stage that holds one (programs.json) or that already has one.</summary>
     public static bool Applies(ProgramDefinition? program, CaseDto c) =>
-        c.CertificateNumber is not null || program?.FindStage(c.Stage)?.Outcome == StageOutcome.Win
-        || (program?.Code == ProgramCatalog.Hnte && c.Stage == "expired");
+        c.CertificateNumber is not null || (program?.HoldsCertificate(c.Stage) ?? false);
 }

@@ -2,16 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Xuhui.Crm.Domain.Programs;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Cases;
-using Xuhui.Crm.Web.Features.Firms;
-using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Users;
-using Xuhui.Crm.Web.Shared;
-using Xuhui.Crm.Web.Features.Auth;
-using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Cases.Pages;
 
@@ -25,15 +17,15 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From<CaseDto>(await CasesApi.Get(id, db, reference, clock, ct));
-        if (!outcome.Ok)
+        var outcome = await CaseQueries.GetAsync(id, new CaseServices(db, reference, clock), ct);
+        if (!outcome.IsOk)
         {
             return NotFound();
         }
 
         Case = outcome.Value!;
         Program = reference.Programs.Find(Case.Program);
-        var canEdit = CasesApi.CanEdit(User, Case.OwnerId);
+        var canEdit = CaseAccess.CanEdit(User, Case.OwnerId);
         Moves = MoveButtons.For(reference.Programs, Case.Program, Case.Id, Case.FirmName ?? string.Empty, Case.Stage, canEdit, $"/cases/{id}");
         People = (await UserDirectory.OfficersAsync(db, ct)).ToDictionary(o => o.Id, o => o.DisplayName);
         return Page();

@@ -13,5 +13,5 @@ public sealed record MoveButtons(long CaseId, string FirmName, string Stage, IRe
         catalog.Find(program) is not { } p
             ? []
             : p.Stages.Where(s => s.Code != stage && !p.CanMove(stage, s.Code))
-                .Select(s => (s, catalog.CheckTransition(program, stage, stage, s.Code).Message));
+                .Select(s => (s, CaseMessages.Refusal(catalog.CheckTransition(program, stage, stage, s.Code), catalog)));
 }

@@ -48,7 +48,7 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
         Firm = firm;
         Hnte = (await FirmQueries.HnteCheckAsync(db, id, null, clock, ct)).Value;
         Contacts = (await ContactQueries.ListAsync(db, User, id, ct)).Value ?? [];
-        Cases = ApiOutcome.From<List<CaseDto>>(await CasesApi.ForFirm(id, db, reference, clock, ct)).Value ?? [];
+        Cases = (await CaseQueries.ForFirmAsync(id, new CaseServices(db, reference, clock), ct)).Value ?? [];
         Visits = ApiOutcome.From<VisitPage>(await VisitsApi.List(id, null, null, null, null, 1, 20, db, ct)).Value ?? Visits;
         Tasks = ApiOutcome.From<TaskPage>(await TasksApi.List(null, null, null, id, null, 1, 50, db, clock, ct)).Value ?? Tasks;
         Requests = ApiOutcome.From<RequestPage>(await RequestsApi.List(id, null, null, null, null, null, 1, 50, db, clock, ct)).Value ?? Requests;
