@@ -49,9 +49,9 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
         Hnte = ApiOutcome.From<HnteCheckResult>(await FirmsApi.HnteCheckFor(id, null, db, clock, ct)).Value;
         Contacts = ApiOutcome.From<List<ContactDto>>(await ContactsApi.List(id, User, db, ct)).Value ?? [];
         Cases = ApiOutcome.From<List<CaseDto>>(await CasesApi.ForFirm(id, db, reference, clock, ct)).Value ?? [];
-        Visits = ApiOutcome.From<VisitPage>(await VisitsApi.List(id, null, null, null, null, 1, 20, db, ct)).Value ?? Visits;
-        Tasks = ApiOutcome.From<TaskPage>(await TasksApi.List(null, null, null, id, null, 1, 50, db, clock, ct)).Value ?? Tasks;
-        Requests = ApiOutcome.From<RequestPage>(await RequestsApi.List(id, null, null, null, null, null, 1, 50, db, clock, ct)).Value ?? Requests;
+        Visits = await VisitQueries.ListAsync(new(id, null, null, null, null, 1, 20), db, ct);
+        Tasks = await TaskQueries.ListAsync(new(null, null, null, id, null, 1, 50), db, clock, ct);
+        Requests = await RequestQueries.ListAsync(new(id, null, null, null, null, null, 1, 50), db, clock, ct);
         Audit = ApiOutcome.From<List<AuditEntryDto>>(await FirmsApi.Audit(id, User, db, 30, ct)).Value ?? [];
         People = (await UserDirectory.OfficersAsync(db, ct)).ToDictionary(o => o.Id, o => o.DisplayName);
         CanEdit = await FirmAccess.CanEditAsync(db, User, id, ct);
