@@ -1,4 +1,6 @@
 using Xuhui.Crm.Domain.Requests;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Reference;
 
 namespace Xuhui.Crm.Web.Features.Requests;
 
@@ -57,3 +59,6 @@ public sealed record RequestDto(
 }
 
 public sealed record RequestPage(List<RequestDto> Items, int Total, int Page, int PageSize);
+
+/// <summary>What the request handlers need, bound by the API as one <c>[AsParameters]</c> record.</summary>
+public sealed record RequestServices(CrmDbContext Db, ReferenceData Reference, TimeProvider Clock);

@@ -3,19 +3,25 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Calendar;
 using Xuhui.Crm.Web.Features.Firms;
-using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Requests;
 
-/// <summary>Validation, deadlines and creation shared by the requests API and the visit form.</summary>
+/// <summary>Validation, deadlines, creation and saving shared by the request use cases and the visit form.</summary>
 public static class RequestRules
 {
     public static readonly RequestStatus[] OpenStatuses = [RequestStatus.Open, RequestStatus.InProgress, RequestStatus.WaitingOtherDepartment];
+
+    public static string RequestNotFound(long id) => Text.F("诉求 {0} 不存在", id);
+
+    public static string Stale(int submitted, int current) => Text.F("诉求已被修改：提交的版本为 {0}，当前版本为 {1}", submitted, current);
+
+    /// <summary>Closing has its own use case (it needs a resolution), so no edit may set a closed status.</summary>
+    public static string UseClose => Text.T("办结请使用 POST /api/requests/{id}/close");
 
     /// <summary>The category's default deadline, counted in working days on the admin-kept calendar.</summary>
     public static async Task<DateOnly> DefaultDeadlineAsync(CrmDbContext db, DateOnly raisedOn, int workingDays, CancellationToken ct)
@@ -32,31 +38,29 @@ public static class RequestRules
     {
         if (reference.RequestCategory(category) is null)
         {
-            errors.Add(prefix + "category", $"诉求类别应为 (one of): {string.Join(", ", (reference.File.RequestCategories ?? []).Select(c => c.Code))}");
+            errors.Add(prefix + "category", Text.F("诉求类别应为：{0}", string.Join(", ", (reference.File.RequestCategories ?? []).Select(c => c.Code))));
         }
 
         if (string.IsNullOrWhiteSpace(description))
         {
-            errors.Add(prefix + "description", "诉求内容必填 (required)");
+            errors.Add(prefix + "description", Text.T("诉求内容必填"));
         }
         else if (description.Length > 2000)
         {
-            errors.Add(prefix + "description", "不超过2000字");
+            errors.Add(prefix + "description", Text.T("不超过2000字"));
         }
 
         if (department is not null && !reference.IsDepartment(department))
         {
-            errors.Add(prefix + "department", $"责任部门应为 (one of): {string.Join(", ", (reference.File.Departments ?? []).Select(d => d.Code))}");
+            errors.Add(prefix + "department", Text.F("责任部门应为：{0}", string.Join(", ", (reference.File.Departments ?? []).Select(d => d.Code))));
         }
 
-        if (ownerId is { } owner && !await Assignable(db, firmId).AnyAsync(u => u.Id == owner, ct))
+        var assignable = firmId is { } id ? Users.UserDirectory.Assignable(db, id) : Users.UserDirectory.Assignable(db, (string?)null);
+        if (ownerId is { } owner && !await assignable.AnyAsync(u => u.Id == owner, ct))
         {
-            errors.Add(prefix + "ownerId", $"用户 {owner} 不存在、已停用或无权承办");
+            errors.Add(prefix + "ownerId", Text.F("用户 {0} 不存在、已停用或无权承办", owner));
         }
     }
-
-    private static IQueryable<Domain.Users.User> Assignable(CrmDbContext db, long? firmId) =>
-        firmId is { } id ? Users.UserDirectory.Assignable(db, id) : Users.UserDirectory.Assignable(db, (string?)null);
 
     public static async Task<FirmRequest> NewAsync(
         CrmDbContext db, ReferenceData reference, long firmId, long? visitId, RequestChannel channel, string category, string description,
@@ -78,4 +82,39 @@ public static class RequestRules
     /// <summary>The owner, the firm's officers, supervisors and admins work a request.</summary>
     public static async Task<bool> CanEditAsync(CrmDbContext db, ClaimsPrincipal user, FirmRequest r, CancellationToken ct) =>
         user.IsManager() || (user.CanWrite() && (r.OwnerId == user.UserId() || await FirmAccess.CanEditAsync(db, user, r.FirmId, ct)));
+
+    /// <summary>The tracked request with its progress and firm name, or why the caller may not work it.</summary>
+    public static async Task<(FirmRequest? Request, string? FirmName, OutcomeFailure? Refused)> LoadForEditAsync(
+        CrmDbContext db, ClaimsPrincipal user, long id, CancellationToken ct)
+    {
+        var r = await db.Requests.Include(x => x.Progress).FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (r is null)
+        {
+            return (null, null, Outcome.NotFound(RequestNotFound(id)));
+        }
+
+        if (!await CanEditAsync(db, user, r, ct))
+        {
+            return (r, null, Outcome.Forbidden(Text.T("只有承办人、企业专员、科长或管理员可以处理该诉求")));
+        }
+
+        return (r, await db.Firms.Where(f => f.Id == r.FirmId).Select(f => f.Name).FirstAsync(ct), null);
+    }
+
+    /// <summary>Saves a worked request; a concurrent edit answers 409 with the stored request.</summary>
+    public static async Task<Outcome<RequestDto>> SaveAsync(CrmDbContext db, FirmRequest r, string? firmName, DateOnly today, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Requests.AsNoTracking().Include(x => x.Progress).FirstAsync(x => x.Id == r.Id, ct);
+            return Outcome.Conflict(Text.T("诉求已被他人修改，请刷新后重试"), RequestDto.From(current, firmName, today, true));
+        }
+
+        return Outcome.Ok(RequestDto.From(r, firmName, today, true));
+    }
 }

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Visits;
+using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Visits;
 
@@ -66,3 +70,6 @@ public sealed record VisitDto(
 }
 
 public sealed record VisitPage(List<VisitDto> Items, int Total, int Page, int PageSize);
+
+/// <summary>What the visit handlers need, bound by the API as one <c>[AsParameters]</c> record.</summary>
+public sealed record VisitServices(CrmDbContext Db, ReferenceData Reference, TimeProvider Clock, IOptions<CrmOptions> Options);

@@ -49,9 +49,9 @@ public sealed class DetailsModel(CrmDbContext db, ReferenceData reference, TimeP
         Hnte = (await FirmQueries.HnteCheckAsync(db, id, null, clock, ct)).Value;
         Contacts = (await ContactQueries.ListAsync(db, User, id, ct)).Value ?? [];
         Cases = (await CaseQueries.ForFirmAsync(id, new CaseServices(db, reference, clock), ct)).Value ?? [];
-        Visits = ApiOutcome.From<VisitPage>(await VisitsApi.List(id, null, null, null, null, 1, 20, db, ct)).Value ?? Visits;
-        Tasks = ApiOutcome.From<TaskPage>(await TasksApi.List(null, null, null, id, null, 1, 50, db, clock, ct)).Value ?? Tasks;
-        Requests = ApiOutcome.From<RequestPage>(await RequestsApi.List(id, null, null, null, null, null, 1, 50, db, clock, ct)).Value ?? Requests;
+        Visits = await VisitQueries.ListAsync(new(id, null, null, null, null, 1, 20), db, ct);
+        Tasks = await TaskQueries.ListAsync(new(null, null, null, id, null, 1, 50), db, clock, ct);
+        Requests = await RequestQueries.ListAsync(new(id, null, null, null, null, null, 1, 50), db, clock, ct);
         Audit = (await FirmQueries.AuditAsync(db, User, id, 30, ct)).Value ?? [];
         People = (await UserDirectory.OfficersAsync(db, ct)).ToDictionary(o => o.Id, o => o.DisplayName);
         CanEdit = await FirmAccess.CanEditAsync(db, User, id, ct);

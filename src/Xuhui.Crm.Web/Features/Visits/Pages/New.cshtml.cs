@@ -20,7 +20,7 @@ using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Visits.Pages;
 
-/// <summary>Log a visit: one form, posted to the same handler as POST /api/visits.</summary>
+/// <summary>Log a visit: one form, handled by the same use case as POST /api/visits.</summary>
 [Authorize(Policy = Policies.Writer)]
 public sealed class NewModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, FirmSearch search, UiText t, ReferenceData reference) : PageModel
 {
@@ -82,8 +82,8 @@ public sealed class NewModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOp
         var request = new VisitRequest(
             null, Form.FirmId, VisitStatus.Done, Form.Kind, Form.On, null, null, null,
             Form.OfficerIds, Form.ContactIds, Form.Summary, Form.Requests, followUps, raised);
-        var outcome = ApiOutcome.From<VisitDto>(await VisitsApi.Create(request, User, db, reference, clock, options, ct));
-        if (outcome.Ok)
+        var outcome = await LogVisit.HandleAsync(new(request), User, new VisitServices(db, reference, clock, options), ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("已记录走访，新建 {0} 项跟进", followUps.Count);
             return Redirect($"/firms/{outcome.Value!.FirmId}");

@@ -119,7 +119,7 @@ public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<Crm
     /// <summary>Completes a follow-up through the same rules as POST /api/tasks/{id}/complete.</summary>
     public async Task<IActionResult> OnPostCompleteAsync(long id, int? version, CancellationToken ct)
     {
-        var result = await TasksApi.Complete(id, new CompleteTaskRequest(version, null, null), User, db, clock, ct);
+        var result = (await CompleteTask.HandleAsync(new(id, version, null, null), User, new TaskServices(db, clock), ct)).ToOk();
         var outcome = ApiOutcome.From<TaskDto>(result);
         return Answer(outcome.Ok, outcome.Ok ? t.Format("已完成：{0}", outcome.Value!.Title) : outcome.Message, outcome.Status);
     }
