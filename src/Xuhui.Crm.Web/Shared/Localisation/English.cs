@@ -468,5 +468,13 @@ public static class English
         ["逾期诉求（按责任部门）"] = "Overdue requests by department",
         ["逾期诉求（按类别）"] = "Overdue requests by category",
         ["本月快照形成于诉求统计上线之前，不含此部分。"] = "This month's snapshot was frozen before requests were counted; it has no requests section.",
+        ["取值应为：{0}"] = "One of: {0}",
+        ["页码从1开始"] = "Page numbers start at 1",
+        ["每页1–{0}条"] = "1 to {0} per page",
+        ["取值应为 name, createdAt, lastVisitOn（前加 - 为倒序）"] = "One of name, createdAt, lastVisitOn (prefix - for descending order)",
+        ["搜索词不超过{0}字"] = "At most {0} characters",
+        ["页码为 1–{0}"] = "Page 1 to {0}",
+        ["应为正整数"] = "At least 1",
+        ["请求数据有误"] = "Invalid request",
     };
 }

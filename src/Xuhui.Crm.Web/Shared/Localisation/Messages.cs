@@ -15,4 +15,7 @@ public static class Messages
     public static string VisitNotFound(long id) => Text.F("走访记录 {0} 不存在", id);
 
     public static string UserNotFound(long id) => Text.F("用户 {0} 不存在", id);
+
+    /// <summary>A value outside its allowed set (codes, enum names), listing the allowed ones.</summary>
+    public static string OneOf(string allowed) => Text.F("取值应为：{0}", allowed);
 }
