@@ -39,8 +39,6 @@ public static class CrmHost
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
         services.AddCrmDatabase();
-        services.AddScoped<FirmSearch>();
-        services.AddSingleton<GramCountCache>();
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);
         // OWASP's PBKDF2-HMAC-SHA512 minimum. The hash records its own iteration count, so older hashes still verify
@@ -74,6 +72,7 @@ public static class CrmHost
         services.AddOperations(builder.Configuration);
         services.AddCrmMetrics(builder.Configuration);
         services.AddReminders(builder.Configuration);
+        services.AddSearch();
         services.AddImports();
         services.AddWebApp();
         return builder;

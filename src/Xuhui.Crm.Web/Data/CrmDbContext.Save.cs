@@ -101,7 +101,7 @@ public sealed partial class CrmDbContext
             StampDistrict(entry);
             if (entry.Entity is Firm firm && NeedsReindex(entry))
             {
-                firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
+                firm.SearchText = firm.SearchableText();
                 reindex.Add(firm);
             }
 
@@ -199,10 +199,7 @@ public sealed partial class CrmDbContext
 
     private static bool NeedsReindex(EntityEntry entry) =>
         entry.State == EntityState.Added
-        || entry.Property(nameof(Firm.Name)).IsModified
-        || entry.Property(nameof(Firm.EnglishName)).IsModified
-        || entry.Property(nameof(Firm.CreditCode)).IsModified
-        || entry.Property(nameof(Firm.FormerNames)).IsModified
+        || FirmSearchText.Fields.Any(field => entry.Property(field).IsModified)
         || entry.Property(nameof(Firm.IsArchived)).IsModified;
 
     private static List<AuditChange> Diff(EntityEntry entry)

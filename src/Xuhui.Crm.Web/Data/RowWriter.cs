@@ -13,7 +13,8 @@ namespace Xuhui.Crm.Web.Data;
 /// back as if EF had written them. A key of 0 is written as NULL (the table assigns it). The target may be the
 /// entity's table or a staging copy with the same columns. On SQLite, when every column's stored type is a plain one,
 /// rows go through one prepared single-row INSERT whose values are bound by position, exactly as Microsoft.Data.Sqlite
-/// would bind them (<see cref="Bind"/>): no parameter names to look up, no command object per statement.
+/// would bind them (<see cref="Bind"/>): no parameter names to look up, no command object per statement. The one bulk
+/// row writer of the service: the importer, the seeding, the privacy log and the search backlog's SQLite grams.
 /// </summary>
 internal sealed class RowWriter : IDisposable
 {
@@ -22,9 +23,9 @@ internal sealed class RowWriter : IDisposable
     private const int MaxRows = 200;
 
     // SQLite, for column types the positional path does not bind: Microsoft.Data.Sqlite binds every parameter by name,
-    // and SQLite finds a name by walking the statement's list of names: a statement of n parameters costs n²/2 comparisons. At 1,000 parameters that was most of an
-    // import's commit (21 s of writing 300,000 staged rows, 35 s of 2.2 million gram rows); at ~100 the walk is short
-    // and the per-statement overhead is still spread over dozens of rows.
+    // and SQLite finds a name by walking the statement's list of names: a statement of n parameters costs n²/2
+    // comparisons, most of an import's commit at 1,000 parameters; at ~100 the walk is short and the per-statement
+    // overhead is still spread over dozens of rows.
     private const int SqliteMaxParameters = 96;
 
     private readonly DbConnection _connection;
@@ -44,7 +45,9 @@ internal sealed class RowWriter : IDisposable
     ];
 
     /// <param name="tableAssignsKey">Leave a generated key out of the INSERT altogether (PostgreSQL's identity columns refuse an explicit NULL).</param>
-    public RowWriter(IEntityType entityType, DbConnection connection, string? table = null, bool tableAssignsKey = false)
+    /// <param name="rowsPerStatement">Rows gathered into one multi-row INSERT (default: as many as the parameter limit
+    /// allows); 1 writes each row as it is added, for tables whose rows others reference while the load runs.</param>
+    public RowWriter(IEntityType entityType, DbConnection connection, string? table = null, bool tableAssignsKey = false, int? rowsPerStatement = null)
     {
         _connection = connection;
         _table = table ?? entityType.GetTableName()!;
@@ -54,7 +57,7 @@ internal sealed class RowWriter : IDisposable
             .Select(p => (p, p.GetGetter(), p.GetTypeMapping().Converter?.ConvertToProvider, p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd))
             .ToArray();
         ColumnNames = _columns.Select(c => c.Property.GetColumnName()).ToList();
-        _rowsPerStatement = Math.Clamp((_prepare ? SqliteMaxParameters : MaxParameters) / _columns.Length, 1, MaxRows);
+        _rowsPerStatement = rowsPerStatement ?? Math.Clamp((_prepare ? SqliteMaxParameters : MaxParameters) / _columns.Length, 1, MaxRows);
         _positional = _prepare && _columns.All(c =>
         {
             var type = c.Property.GetTypeMapping().Converter?.ProviderClrType ?? c.Property.ClrType;

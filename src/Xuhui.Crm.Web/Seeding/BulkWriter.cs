@@ -16,9 +16,9 @@ namespace Xuhui.Crm.Web.Seeding;
 public sealed record SyntheticSummary(IReadOnlyDictionary<string, long> Rows, TimeSpan Elapsed);
 
 /// <summary>
-/// Writes synthetic data with raw ADO.NET: one transaction, one prepared INSERT per table, values converted by the
-/// EF model's own value converters (enums as names, money as fen, UTC instants, JSON lists), so the rows read
-/// back exactly as if EF had written them. In bulk mode (a fresh SQLite file for the generator) durability is relaxed
+/// Writes synthetic data with raw ADO.NET through the one bulk row writer (<see cref="RowWriter"/>): one transaction,
+/// values converted by the EF model's own value converters (enums as names, money as fen, UTC instants, JSON lists),
+/// so the rows read back exactly as if EF had written them. In bulk mode (a fresh SQLite file for the generator) durability is relaxed
 /// and secondary indexes are rebuilt after the load; the change tracker is never involved. On PostgreSQL (the demo
 /// data of a fresh database) the same INSERTs run unprepared, and the identity sequences are moved past the ids
 /// written, so the next row EF adds does not collide.
@@ -29,11 +29,7 @@ public sealed class BulkWriter : IDisposable
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly bool _sqlite;
-    private readonly Dictionary<Type, Inserter> _inserters = [];
-    private readonly Dictionary<string, long> _rows = [];
-    private const int GramBatch = 100;
-    private readonly List<FirmSearchGram> _gramBuffer = [];
-    private DbCommand? _gramBatch;
+    private readonly Dictionary<Type, RowWriter> _writers = [];
 
     private BulkWriter(CrmDbContext db, DbConnection connection)
     {
@@ -68,6 +64,7 @@ public sealed class BulkWriter : IDisposable
                 var indexes = bulk ? writer.DropSecondaryIndexes() : [];
                 var data = new SyntheticData(options, words, ids);
                 writer.Write(data, ct);
+                var rows = writer._writers.Values.ToDictionary(w => w.Table, w => w.Written);
                 foreach (var sql in indexes)
                 {
                     Execute(connection, writer._transaction, sql);
@@ -79,7 +76,7 @@ public sealed class BulkWriter : IDisposable
                 }
 
                 writer._transaction.Commit();
-                return new SyntheticSummary(writer._rows, watch.Elapsed);
+                return new SyntheticSummary(rows, watch.Elapsed);
             }
         }
         finally
@@ -108,7 +105,7 @@ public sealed class BulkWriter : IDisposable
             firm.CoOfficers.ForEach(Insert);
             firm.Financials.ForEach(Insert);
             firm.StatusChanges.ForEach(Insert);
-            InsertGrams(bundle.Grams);
+            bundle.Grams.ForEach(Insert);
             bundle.Contacts.ForEach(Insert);
             foreach (var c in bundle.Cases)
             {
@@ -127,83 +124,33 @@ public sealed class BulkWriter : IDisposable
             bundle.Tasks.ForEach(Insert);
         }
 
-        FlushGrams();
+        foreach (var writer in _writers.Values)
+        {
+            writer.Flush();
+        }
     }
 
     private void Insert<T>(T entity)
         where T : class
     {
-        if (!_inserters.TryGetValue(typeof(T), out var inserter))
+        if (!_writers.TryGetValue(typeof(T), out var writer))
         {
-            inserter = new Inserter(_db.Model.FindEntityType(typeof(T))!, _connection, _transaction, prepare: _sqlite);
-            _inserters.Add(typeof(T), inserter);
-            _rows[inserter.Table] = 0;
-        }
-
-        inserter.Insert(entity);
-        _rows[inserter.Table]++;
-    }
-
-    /// <summary>Grams are most of the rows (~70 per firm): they go in batches of multi-row INSERTs to save per-statement overhead.</summary>
-    private void InsertGrams(List<FirmSearchGram> grams)
-    {
-        _gramBuffer.AddRange(grams);
-        while (_gramBuffer.Count >= GramBatch)
-        {
-            _gramBatch ??= CreateGramBatch();
-            for (var i = 0; i < GramBatch; i++)
+            // A row goes in at once, so its dependents find it (PostgreSQL checks foreign keys per statement); only
+            // the grams, most of the rows (~70 per firm) and no table's parent, are gathered into multi-row INSERTs.
+            writer = new RowWriter(_db.Model.FindEntityType(typeof(T))!, _connection, rowsPerStatement: typeof(T) == typeof(FirmSearchGram) ? null : 1)
             {
-                _gramBatch.Parameters[3 * i].Value = _gramBuffer[i].Gram;
-                _gramBatch.Parameters[(3 * i) + 1].Value = _gramBuffer[i].Name;
-                _gramBatch.Parameters[(3 * i) + 2].Value = _gramBuffer[i].FirmId;
-            }
-
-            _gramBatch.ExecuteNonQuery();
-            _gramBuffer.RemoveRange(0, GramBatch);
-            _rows["FirmSearchGrams"] = _rows.GetValueOrDefault("FirmSearchGrams") + GramBatch;
-        }
-    }
-
-    private void FlushGrams()
-    {
-        _gramBuffer.ForEach(Insert);
-        _gramBuffer.Clear();
-    }
-
-    private DbCommand CreateGramBatch()
-    {
-        var cmd = _connection.CreateCommand();
-        cmd.Transaction = _transaction;
-        cmd.CommandText = "INSERT INTO \"FirmSearchGrams\" (\"Gram\", \"Name\", \"FirmId\") VALUES " +
-            string.Join(", ", Enumerable.Range(0, GramBatch).Select(i => $"(@g{i}, @n{i}, @f{i})"));
-        for (var i = 0; i < GramBatch; i++)
-        {
-            AddParameter(cmd, $"@g{i}");
-            AddParameter(cmd, $"@n{i}");
-            AddParameter(cmd, $"@f{i}");
+                Transaction = _transaction,
+            };
+            _writers.Add(typeof(T), writer);
         }
 
-        if (_sqlite)
-        {
-            cmd.Prepare();
-        }
-
-        return cmd;
-    }
-
-    private static DbParameter AddParameter(DbCommand command, string name)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = DBNull.Value;
-        command.Parameters.Add(parameter);
-        return parameter;
+        writer.Add(entity);
     }
 
     /// <summary>PostgreSQL identity columns do not look at explicitly inserted ids: move each sequence past the largest.</summary>
     private void MoveIdentitiesPastWrittenIds()
     {
-        foreach (var type in _inserters.Keys.Select(t => _db.Model.FindEntityType(t)!))
+        foreach (var type in _writers.Keys.Select(t => _db.Model.FindEntityType(t)!))
         {
             var key = type.FindPrimaryKey()!.Properties;
             if (key is [{ ValueGenerated: ValueGenerated.OnAdd } id])
@@ -273,59 +220,11 @@ public sealed class BulkWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var inserter in _inserters.Values)
+        foreach (var writer in _writers.Values)
         {
-            inserter.Dispose();
+            writer.Dispose();
         }
 
-        _gramBatch?.Dispose();
         _transaction.Dispose();
-    }
-
-    /// <summary>A prepared INSERT for one entity type, with each column's getter and EF value converter.</summary>
-    private sealed class Inserter : IDisposable
-    {
-        private readonly DbCommand _command;
-        private readonly (DbParameter Parameter, IClrPropertyGetter Getter, Func<object?, object?>? Convert)[] _columns;
-
-        public Inserter(IEntityType entityType, DbConnection connection, DbTransaction transaction, bool prepare)
-        {
-            Table = entityType.GetTableName()!;
-            var properties = entityType.GetProperties().Where(p => !p.IsShadowProperty()).ToList();
-            _command = connection.CreateCommand();
-            _command.Transaction = transaction;
-            _command.CommandText =
-                $"INSERT INTO \"{Table}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-                $"VALUES ({string.Join(", ", properties.Select((_, i) => $"@p{i}"))})";
-            _columns = properties.Select((p, i) =>
-            {
-                var parameter = AddParameter(_command, $"@p{i}");
-                return (parameter, p.GetGetter(), p.GetTypeMapping().Converter?.ConvertToProvider);
-            }).ToArray();
-            if (prepare)
-            {
-                _command.Prepare();
-            }
-        }
-
-        public string Table { get; }
-
-        public void Insert(object entity)
-        {
-            foreach (var (parameter, getter, convert) in _columns)
-            {
-                var value = getter.GetClrValue(entity);
-                if (convert is not null && value is not null)
-                {
-                    value = convert(value);
-                }
-
-                parameter.Value = value ?? DBNull.Value;
-            }
-
-            _command.ExecuteNonQuery();
-        }
-
-        public void Dispose() => _command.Dispose();
     }
 }

@@ -76,7 +76,7 @@ public sealed partial class SyntheticData
         var contacts = Contacts(r, firm, plan);
         var visits = Visits(r, firm, plan, contacts, assignedOn, activeUntil);
         var tasks = Tasks(r, firm, plan, cases, visits, assignedOn, activeUntil);
-        firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
+        firm.SearchText = firm.SearchableText();
         var grams = FirmSearchGram.For(firmId, firm.Name, firm.SearchText).ToList();
         return new FirmBundle(firm, contacts, cases, visits, tasks, grams);
     }

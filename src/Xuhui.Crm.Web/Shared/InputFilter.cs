@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Shared;
 
@@ -39,6 +39,8 @@ public static class InputFilter
                 return next;
             }
 
+            // Read once per endpoint: which arguments carry the list filters and paging, by query name.
+            var queries = QueryRules.For(checks, parameters);
             return async context =>
             {
                 var errors = new Errors();
@@ -57,7 +59,7 @@ public static class InputFilter
 
                 if (!errors.Any)
                 {
-                    QueryRules.Check(context, checks, parameters, errors);
+                    queries?.Check(context, errors);
                 }
 
                 return errors.Any ? errors.ToProblem() : await next(context);
@@ -68,39 +70,57 @@ public static class InputFilter
 /// <summary>
 /// List filters and paging, by the query parameter's name, for every endpoint that takes them: a filter naming no known
 /// programme, stage, zone, industry, request category or department is a 400 listing the allowed codes (as tier and
-/// status are), a page above <see cref="Paging.MaxPage"/> and a limit or take below 1 are 400s.
+/// status are), a page above <see cref="Paging.MaxPage"/> and a limit or take below 1 are 400s. Where each named value
+/// comes from (a lone argument or a property of an [AsParameters] one) is found once per endpoint.
 /// </summary>
-internal static class QueryRules
+internal sealed class QueryRules
 {
-    public static void Check(EndpointFilterInvocationContext context, List<(int Index, string Name, bool Walk)> checks, ParameterInfo[] parameters, Errors errors)
+    private static readonly string[] Names = ["page", "limit", "take", "program", "stage", "zone", "industry", "category", "department"];
+
+    private readonly Dictionary<string, Func<IList<object?>, object?>> _values;
+
+    private QueryRules(Dictionary<string, Func<IList<object?>, object?>> values) => _values = values;
+
+    /// <summary>The rules of one endpoint, or null when it takes none of the names.</summary>
+    public static QueryRules? For(List<(int Index, string Name, bool Walk)> checks, ParameterInfo[] parameters)
     {
-        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        // Later arguments win, as query names are matched without regard to case.
+        var values = new Dictionary<string, Func<IList<object?>, object?>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (index, name, walk) in checks)
         {
-            var argument = context.Arguments[index];
             if (!walk)
             {
-                values[name] = argument;
+                values[name] = args => args[index];
             }
-            else if (argument is not null && parameters[index].GetCustomAttribute<AsParametersAttribute>() is not null)
+            else if (parameters[index].GetCustomAttribute<AsParametersAttribute>() is not null)
             {
-                foreach (var property in argument.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                var type = Nullable.GetUnderlyingType(parameters[index].ParameterType) ?? parameters[index].ParameterType;
+                foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
-                    values[InputRules.CamelCase(property.Name)] = property.GetValue(argument);
+                    values[InputRules.CamelCase(property.Name)] = args => args[index] is { } argument ? property.GetValue(argument) : null;
                 }
             }
         }
 
-        if (values.TryGetValue("page", out var page) && page is int p && p > Paging.MaxPage)
+        var known = values.Where(v => Names.Contains(v.Key, StringComparer.OrdinalIgnoreCase)).ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
+        return known.Count == 0 ? null : new QueryRules(known);
+    }
+
+    private object? Value(IList<object?> args, string name) => _values.TryGetValue(name, out var read) ? read(args) : null;
+
+    public void Check(EndpointFilterInvocationContext context, Errors errors)
+    {
+        var args = context.Arguments;
+        if (Value(args, "page") is int p && p > Paging.MaxPage)
         {
-            errors.Add("page", $"页码为 1–{Paging.MaxPage} (1 to {Paging.MaxPage})");
+            errors.Add("page", Text.F("页码为 1–{0}", Paging.MaxPage));
         }
 
         foreach (var name in (string[])["limit", "take"])
         {
-            if (values.TryGetValue(name, out var limit) && limit is int and < 1)
+            if (Value(args, name) is int and < 1)
             {
-                errors.Add(name, "应为正整数 (at least 1)");
+                errors.Add(name, Text.T("应为正整数"));
             }
         }
 
@@ -110,24 +130,24 @@ internal static class QueryRules
         }
 
         var reference = context.HttpContext.RequestServices.GetRequiredService<Features.Reference.ReferenceData>();
-        var program = values.GetValueOrDefault("program") as string;
-        Known(errors, values, "program", reference.Programs.Programs.Select(x => x.Code));
+        var program = Value(args, "program") as string;
+        Known(errors, args, "program", reference.Programs.Programs.Select(x => x.Code));
         var programme = reference.Programs.Find(program);
-        Known(errors, values, "stage", (programme is null ? reference.Programs.Programs : [programme]).SelectMany(x => x.Stages).Select(x => x.Code).Distinct());
-        Known(errors, values, "zone", reference.File.Zones.Select(z => z.Code));
-        Known(errors, values, "industry", reference.File.Industries.Select(i => i.Code));
-        Known(errors, values, "category", (reference.File.RequestCategories ?? []).Select(c => c.Code));
-        Known(errors, values, "department", (reference.File.Departments ?? []).Select(d => d.Code));
+        Known(errors, args, "stage", (programme is null ? reference.Programs.Programs : [programme]).SelectMany(x => x.Stages).Select(x => x.Code).Distinct());
+        Known(errors, args, "zone", reference.File.Zones.Select(z => z.Code));
+        Known(errors, args, "industry", reference.File.Industries.Select(i => i.Code));
+        Known(errors, args, "category", (reference.File.RequestCategories ?? []).Select(c => c.Code));
+        Known(errors, args, "department", (reference.File.Departments ?? []).Select(d => d.Code));
     }
 
-    private static void Known(Errors errors, Dictionary<string, object?> values, string name, IEnumerable<string> allowed)
+    private void Known(Errors errors, IList<object?> args, string name, IEnumerable<string> allowed)
     {
-        if (values.TryGetValue(name, out var value) && value is string code)
+        if (Value(args, name) is string code)
         {
             var codes = allowed.ToList();
             if (!codes.Contains(code, StringComparer.Ordinal))
             {
-                errors.Add(name, $"取值应为 (one of): {string.Join(", ", codes)}");
+                errors.Add(name, Messages.OneOf(string.Join(", ", codes)));
             }
         }
     }
@@ -179,7 +199,7 @@ public sealed class PageInputFilter(CrmDbContext db) : IAsyncPageFilter
                 context.Result = new BadRequestObjectResult(new ValidationProblemDetails(errors.ToDictionary())
                 {
                     Status = StatusCodes.Status400BadRequest,
-                    Title = "请求数据有误 (invalid request)",
+                    Title = Text.T("请求数据有误"),
                 });
                 return;
             }

@@ -48,6 +48,7 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         // The import answers once its firms commit (searchable at once, through their text); the search grams follow in
         // the background. The officer keeps saving until they are in: that is the time the import weighs on saves.
         var phases = Xuhui.Crm.Web.Features.Imports.ImportPhases.Last!;
+        var drain = factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Search.SearchDrainDiagnostics>();
         var searchable = Stopwatch.StartNew();
         var pending = await factory.WithDbAsync(db => db.FirmSearchBacklog.CountAsync());
         await factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Search.SearchGramDrainer>().WhenCaughtUpAsync(CancellationToken.None);
@@ -58,9 +59,9 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         await saver;
         output.WriteLine($"commit (50,000 creates): {commitTime.TotalSeconds:F1} s wall, {commitCpu.TotalSeconds:F1} s CPU, {Rows / commitTime.TotalSeconds:F0} rows/s; {Phases()}; " +
             $"firm transaction {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F2} s; {pending} firms on the search backlog at the answer");
-        output.WriteLine($"commit until the search grams are written: {indexedTime.TotalSeconds:F1} s wall, {indexedCpu.TotalSeconds:F1} s CPU; grams {Xuhui.Crm.Web.Features.Search.SearchGramBacklog.LastDrainTime.TotalSeconds:F1} s (longest batch {Xuhui.Crm.Web.Features.Search.SearchGramBacklog.LastLongestBatch.TotalSeconds:F2} s)");
+        output.WriteLine($"commit until the search grams are written: {indexedTime.TotalSeconds:F1} s wall, {indexedCpu.TotalSeconds:F1} s CPU; grams {drain.DrainTime.TotalSeconds:F1} s (longest batch {drain.LongestBatch.TotalSeconds:F2} s)");
         output.WriteLine($"commit phases: {phases}");
-        output.WriteLine($"gram drain: {Xuhui.Crm.Web.Features.Search.SearchGramBacklog.LastDrainStats}");
+        output.WriteLine($"gram drain: {drain.Stats}");
         output.WriteLine($"staged rows: {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastWriterStats}");
         SlowSaves(saves, Xuhui.Crm.Web.Features.Imports.ImportPhases.Last);
         var latencies = saves.Select(s => s.Ms).ToList();

@@ -246,7 +246,7 @@ internal sealed class ImportApplier : IDisposable
             var firm = create.Firm;
             firm.Version = 1;
             firm.CreatedAt = firm.UpdatedAt = _now;
-            firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
+            firm.SearchText = firm.SearchableText();
             firm.Id = _ids[typeof(Firm)].Dequeue();
             Insert(firm);
             Audit(firm.Id, nameof(Firm), firm.Id, "created", Created(firm));
@@ -301,7 +301,7 @@ internal sealed class ImportApplier : IDisposable
             var columns = update.Changes.Select(c => c.Property).ToList();
             if (update.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName)))
             {
-                firm.SearchText = SearchText.Build([firm.Name, firm.EnglishName, firm.CreditCode, .. firm.FormerNames]);
+                firm.SearchText = firm.SearchableText();
                 columns.Add(nameof(Firm.SearchText));
                 // Its grams are rewritten from the new search text once the update is in.
                 Insert(new FirmSearchBacklog { FirmId = firm.Id });

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Firms;
@@ -8,64 +7,11 @@ using Xuhui.Crm.Web.Features.Firms;
 
 namespace Xuhui.Crm.Web.Features.Search;
 
-/// <summary>Query-string filters of the firm list.</summary>
-public sealed record FirmQuery(
-    string? Q,
-    string? Program,
-    string? Stage,
-    long? OfficerId,
-    string? Zone,
-    string? Industry,
-    string? Tier,
-    string? Status,
-    string? Sort,
-    int? Page,
-    int? PageSize)
-{
-    public const int MaxPageSize = 200;
-
-    public Errors Validate()
-    {
-        var errors = new Errors();
-        if (Tier is not null && !Json.TryParseEnum<FirmTier>(Tier, out _))
-        {
-            errors.Add("tier", $"取值应为 (one of): {Json.Allowed<FirmTier>()}");
-        }
-
-        if (Status is not null && !Json.TryParseEnum<FirmStatus>(Status, out _))
-        {
-            errors.Add("status", $"取值应为 (one of): {Json.Allowed<FirmStatus>()}");
-        }
-
-        if (Page is < 1)
-        {
-            errors.Add("page", "页码从1开始 (page starts at 1)");
-        }
-
-        if (PageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"每页1–{MaxPageSize}条 (1 to {MaxPageSize})");
-        }
-
-        if (Sort is not null && Sort is not ("name" or "-name" or "createdAt" or "-createdAt" or "lastVisitOn" or "-lastVisitOn"))
-        {
-            errors.Add("sort", "取值应为 name, createdAt, lastVisitOn（前加 - 为倒序）");
-        }
-
-        if (Q is { Length: > 100 })
-        {
-            errors.Add("q", "搜索词不超过100字 (at most 100 characters)");
-        }
-
-        return errors;
-    }
-}
-
 /// <summary>
 /// Firm search: a query of one or two characters is answered from the gram index alone; a longer one takes the
 /// candidates of its first pair and confirms the whole substring. Filters all ride on indexes.
 /// </summary>
-public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, GramCountCache counts, SearchBacklogState backlog)
+public sealed partial class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, GramCountCache counts, SearchBacklogState backlog)
 {
     /// <summary>The filtered firms, unordered (the export orders them itself).</summary>
     public IQueryable<Firm> Filter(FirmQuery query) => Hits(query, backlog.Pending).Select(h => h.Firm);
@@ -74,15 +20,15 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
     /// The filtered firms, each with its sort key. A text query is driven from the gram index: the matches of the lead
     /// gram are joined to their firms (a firm has one gram row per gram), and the name order comes from the gram key
     /// (Gram, Name, FirmId) itself. Written as a semi-join (firms WHERE Id IN grams) ordered by the firm's name,
-    /// PostgreSQL at a million firms walked the firms' name index probing each firm's grams until it had a page: 14 s for
-    /// a pair that 149 firms have (issue 10). Ordered by the gram's own columns, no firm index offers that order, so
+    /// PostgreSQL at a million firms walked the firms' name index probing each firm's grams until it had a page, for
+    /// seconds on a rare pair. Ordered by the gram's own columns, no firm index offers that order, so
     /// every plan starts from the gram key and reads at most the gram's matches.
     /// While an import's grams are being written (<paramref name="pending"/>), firms on the backlog are matched on their
     /// own text instead, and their grams, missing or still those of an old name, are not used.
     /// </summary>
     private IQueryable<Hit> Hits(FirmQuery query, bool pending)
     {
-        var live = db.Firms.AsNoTracking().Where(f => !f.IsArchived);
+        var live = db.Firms.AsNoTracking().Where(IsLive);
         IQueryable<Hit> hits;
         var q = SearchText.Normalize(query.Q);
         if (q.Length > 0)
@@ -95,13 +41,11 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
                 // A firm containing the query has every pair of it as a gram (the query cannot span two names: it has
                 // no separator). So the lead gram's rows are first narrowed to those that also have the query's last
                 // pair, a seek on the full key (same Name and FirmId) that reads no firm row, and only the survivors are
-                // confirmed on the firm's text. Measured at a million firms on PostgreSQL (tests/bench/CITY.md, issue
-                // 10): a zero-hit search's server CPU went from 2.1 to 1.2 ms; a 4-character one stayed at ~5.4 ms, most
-                // of it a few queries whose last pair is common (信息: the planner merges with all its 82,000 rows).
+                // confirmed on the firm's text (tests/bench/CITY.md has the numbers).
                 var tail = SearchText.TailGram(q);
                 if (tail != lead)
                 {
-                    hits = hits.Where(h => db.Set<FirmSearchGram>().Any(t => t.Gram == tail && t.Name == h.Name && t.FirmId == h.FirmId));
+                    hits = hits.Where(QueryPiece.Expand<Func<Hit, bool>>(h => HasGram.Apply(db, tail, h.Name, h.FirmId)));
                 }
 
                 hits = hits.Where(h => h.Firm.SearchText.Contains(q));
@@ -164,16 +108,6 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         return hits;
     }
 
-    /// <summary>A firm with the columns it is ordered by: from the gram row when a text query drives the search.</summary>
-    private sealed class Hit
-    {
-        public required string Name { get; init; }
-
-        public required long FirmId { get; init; }
-
-        public required Firm Firm { get; init; }
-    }
-
     /// <summary>
     /// A query of one or two characters and no other filter is counted on the gram index alone (a covering range
     /// count): archived firms have no grams, so no firm row needs reading.
@@ -208,7 +142,7 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         {
             // The page first: a first page with room to spare holds every match, so its length is the count and the
             // count's statement (which repeats the page's gram work; no cache for longer queries or filters) is not run.
-            // Most searches of three or more characters end here (issue 8).
+            // Most searches of three or more characters end here.
             items = await PageAsync(query, pending, gramOnly ? gram : null, textOnly ? text : null, page, size, ct);
             total = page == 1 && items.Count < size ? items.Count
                 : textOnly ? await TextCount(db, text.Lead, text.Tail, text.Q, ct)
@@ -260,23 +194,6 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         return ids.ConvertAll(id => rows[id]);
     }
 
-    // The hot paths of the list are compiled once: per call EF otherwise walks and hashes the expression tree to find
-    // its cached query, which was a visible part of a short search's CPU (issue 8). Same LINQ as the general path.
-    private static readonly Func<CrmDbContext, string, CancellationToken, Task<int>> GramCount =
-        EF.CompileAsyncQuery((CrmDbContext db, string gram, CancellationToken ct) => db.Set<FirmSearchGram>().Count(g => g.Gram == gram));
-
-    // Written from the firms to the gram's rows (the same inner join, the same plan: the gram key drives it and gives the
-    // order): joined the other way, EF wraps the filtered firms in a derived table of all their columns, which SQLite
-    // flattens again on every prepare (it caches no statements); this shape's statement prepared in half the time (~70
-    // µs less per page, measured with the 50,000-firm file, issue 8).
-    private static readonly Func<CrmDbContext, string, int, int, IAsyncEnumerable<FirmColumns>> GramPageByName =
-        EF.CompileAsyncQuery((CrmDbContext db, string gram, int skip, int take) => db.Firms.AsNoTracking().Where(f => !f.IsArchived)
-            .Join(db.Set<FirmSearchGram>().Where(g => g.Gram == gram), f => f.Id, g => g.FirmId, (f, g) => new { g.Name, g.FirmId, Firm = f })
-            .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
-            .Select(x => x.Firm)
-            .Skip(skip).Take(take)
-            .Select(FirmColumns.WithCoOfficers));
-
     /// <summary>
     /// A query of three or more characters, no other filter and no backlog pending: the shape of most searches that the
     /// count cache cannot serve, including every zero-hit one. Its page and count are compiled like the short ones.
@@ -293,29 +210,6 @@ public sealed class FirmSearch(CrmDbContext db, IOptions<CrmOptions> options, Gr
         text = (SearchText.LeadGram(q), SearchText.TailGram(q), q);
         return true;
     }
-
-    /// <summary>
-    /// The page of a query of three or more characters in name order (<see cref="IsTextOnly"/>): the same joins and
-    /// conditions as <see cref="Hits"/>, written from the firms like <see cref="GramPageByName"/>. When the last pair is
-    /// the lead pair, the narrowing seek finds the row itself. Kept as an expression so the plan tests can read its SQL.
-    /// </summary>
-    internal static readonly Expression<Func<CrmDbContext, string, string, string, int, int, IQueryable<FirmColumns>>> TextPage =
-        (db, lead, tail, q, skip, take) => db.Firms.AsNoTracking().Where(f => !f.IsArchived)
-            .Join(db.Set<FirmSearchGram>().Where(g => g.Gram == lead), f => f.Id, g => g.FirmId, (f, g) => new { g.Name, g.FirmId, Firm = f })
-            .Where(x => db.Set<FirmSearchGram>().Any(t => t.Gram == tail && t.Name == x.Name && t.FirmId == x.FirmId))
-            .Where(x => x.Firm.SearchText.Contains(q))
-            .OrderBy(x => x.Name).ThenBy(x => x.FirmId)
-            .Select(x => x.Firm)
-            .Skip(skip).Take(take)
-            .Select(FirmColumns.WithCoOfficers);
-
-    private static readonly Func<CrmDbContext, string, string, string, int, int, IAsyncEnumerable<FirmColumns>> TextPageByName =
-        EF.CompileAsyncQuery(TextPage);
-
-    private static readonly Func<CrmDbContext, string, string, string, CancellationToken, Task<int>> TextCount =
-        EF.CompileAsyncQuery((CrmDbContext db, string lead, string tail, string q, CancellationToken ct) => db.Set<FirmSearchGram>().Where(g => g.Gram == lead)
-            .Join(db.Firms.Where(f => !f.IsArchived), g => g.FirmId, f => f.Id, (g, f) => new { g.Name, g.FirmId, f.SearchText })
-            .Count(x => db.Set<FirmSearchGram>().Any(t => t.Gram == tail && t.Name == x.Name && t.FirmId == x.FirmId) && x.SearchText.Contains(q)));
 
     /// <summary>The filtered firms in the requested order, before paging (the plan tests read its SQL).</summary>
     internal IQueryable<Firm> Ordered(FirmQuery query, bool? pending = null) => Order(Hits(query, pending ?? backlog.Pending), query.Sort).Select(h => h.Firm);

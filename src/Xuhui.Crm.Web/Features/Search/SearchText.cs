@@ -1,39 +1,19 @@
 using System.Globalization;
-using System.Text;
+using Xuhui.Crm.Domain.Firms;
 
 namespace Xuhui.Crm.Web.Features.Search;
 
 /// <summary>Normalisation shared by what is indexed and what is searched.</summary>
 public static class SearchText
 {
-    /// <summary>Separates names in a firm's search text; white space never survives normalisation, so a query cannot span two names.</summary>
-    public const char Separator = '\n';
+    /// <inheritdoc cref="FirmSearchText.Separator"/>
+    public const char Separator = FirmSearchText.Separator;
 
-    /// <summary>NFKC (full-width letters, digits and brackets fold: （上海） = (上海)), white space removed, lower case.</summary>
-    public static string Normalize(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return string.Empty;
-        }
+    /// <inheritdoc cref="FirmSearchText.Normalize"/>
+    public static string Normalize(string? text) => FirmSearchText.Normalize(text);
 
-        var folded = text.Normalize(NormalizationForm.FormKC);
-        var sb = new StringBuilder(folded.Length);
-        foreach (var rune in folded.EnumerateRunes())
-        {
-            if (Rune.IsWhiteSpace(rune) || Rune.IsControl(rune))
-            {
-                continue;
-            }
-
-            sb.Append(Rune.ToLowerInvariant(rune).ToString());
-        }
-
-        return sb.ToString();
-    }
-
-    public static string Build(IEnumerable<string?> parts) =>
-        string.Join(Separator, parts.Select(Normalize).Where(p => p.Length > 0).Distinct());
+    /// <inheritdoc cref="FirmSearchText.Build"/>
+    public static string Build(IEnumerable<string?> parts) => FirmSearchText.Build(parts);
 
     /// <summary>Every character and every adjacent pair of characters of each name.</summary>
     public static HashSet<string> Grams(string searchText)

@@ -16,6 +16,6 @@ public static class Messages
 
     public static string UserNotFound(long id) => Text.F("用户 {0} 不存在", id);
 
-    /// <summary>A field or query value outside its fixed set of values.</summary>
+    /// <summary>A value outside its allowed set (codes, enum names), listing the allowed ones.</summary>
     public static string OneOf(string allowed) => Text.F("取值应为：{0}", allowed);
 }
