@@ -681,13 +681,11 @@ public static class English
         ["走访记录已被修改：提交的版本为 {0}，当前版本为 {1}"] = "The visit has changed: version {0} was submitted, the current version is {1}",
         ["走访记录不能改到其他企业"] = "A visit cannot move to another firm",
         ["走访记录已被他人修改，请刷新后重试"] = "Someone else changed the visit; reload and try again",
-        ["取值应为：{0}"] = "One of: {0}",
         ["页码从1开始"] = "Page numbers start at 1",
         ["每页1–{0}条"] = "1 to {0} per page",
         ["取值应为 name, createdAt, lastVisitOn（前加 - 为倒序）"] = "One of name, createdAt, lastVisitOn (prefix - for descending order)",
         ["搜索词不超过{0}字"] = "At most {0} characters",
         ["页码为 1–{0}"] = "Page 1 to {0}",
         ["应为正整数"] = "At least 1",
-        ["请求数据有误"] = "Invalid request",
     };
 }
