@@ -119,7 +119,10 @@ public sealed partial class CatalogueTests
     [GeneratedRegex(@"@?\$?""(?:[^""\\\n]|\\.)*""")]
     private static partial Regex StringLiteral();
 
-    /// <summary>Chinese, then an ASCII parenthesis holding a lower-case word: "未找到 (not found)", not "工作簿 (XLSX)".</summary>
-    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}[^\n]*\([ -~]*[a-z]{2,}[ -~]*\)")]
+    /// <summary>
+/// Chinese, then a spaced ASCII parenthesis holding a lower-case word: "未找到 (not found)"; not "工作簿 (XLSX)", nor
+/// a call inside an interpolation.
+/// </summary>
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}[^\n]*\s\([ -~]*[a-z]{2,}[ -~]*\)")]
     private static partial Regex Mixed();
 }
