@@ -103,6 +103,8 @@ public static class CrmHost
 
     public static WebApplication UseCrm(this WebApplication app)
     {
+        // First: the rate limiter's, the exception handler's and the status pages' answers are in the caller's language too.
+        app.UseCallerCulture();
         app.UseOperations();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

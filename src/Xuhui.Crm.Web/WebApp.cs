@@ -54,8 +54,8 @@ public static class WebApp
         {
             o.DefaultRequestCulture = new RequestCulture(Chinese);
             o.SupportedCultures = o.SupportedUICultures = [Chinese, English];
-            // Chinese unless the officer switched: the browser's language does not decide.
-            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
+            // Pages: Chinese unless the officer switched (the browser's language does not decide); the API: Accept-Language.
+            o.RequestCultureProviders = [new CallerCultureProvider()];
         });
 
         // Runs after AddCrm's AddAuthentication(Bearer), so this default wins.
@@ -93,11 +93,20 @@ public static class WebApp
         return services;
     }
 
+    /// <summary>
+    /// Before the exception handler and the status-code pages: the culture the request runs in must also be the one
+    /// their problems are written in (a culture set further down does not flow back up to them).
+    /// </summary>
+    public static WebApplication UseCallerCulture(this WebApplication app)
+    {
+        app.UseRequestLocalization();
+        return app;
+    }
+
     public static WebApplication UseWebApp(this WebApplication app)
     {
         // A missing or malformed key-encryption key stops the start, rather than the first sign-in.
         _ = app.Services.GetRequiredService<KeyEncryptionKey>();
-        app.UseRequestLocalization();
         app.MapRazorPages();
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Shared;
 
@@ -22,8 +23,8 @@ public sealed partial class ConcurrencyExceptionHandler(IProblemDetailsService p
             details = new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
-                Title = "数据已被他人修改或状态冲突 (conflict)",
-                Detail = "数据已被他人修改，请刷新后重试 (modified by someone else)",
+                Title = Problems.ConflictTitle,
+                Detail = Text.T("数据已被他人修改，请刷新后重试"),
             };
         }
         else if (IsBusy(exception))
@@ -33,8 +34,8 @@ public sealed partial class ConcurrencyExceptionHandler(IProblemDetailsService p
             details = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "服务器繁忙 (busy)",
-                Detail = "数据库正忙，本次修改未保存，请稍后重试 (the database is busy; nothing was saved, retry shortly)",
+                Title = Text.T("服务器繁忙"),
+                Detail = Text.T("数据库正忙，本次修改未保存，请稍后重试"),
             };
         }
         else

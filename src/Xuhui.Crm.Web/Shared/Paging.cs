@@ -1,3 +1,5 @@
+using Xuhui.Crm.Web.Shared.Localisation;
+
 namespace Xuhui.Crm.Web.Shared;
 
 public static class Paging
@@ -12,12 +14,12 @@ public static class Paging
     {
         if (page is < 1 or > MaxPage)
         {
-            errors.Add("page", $"页码为 1–{MaxPage} (1 to {MaxPage})");
+            errors.Add("page", Text.F("页码为 1–{0}", MaxPage));
         }
 
         if (pageSize is < 1 or > MaxSize)
         {
-            errors.Add("pageSize", $"每页1–{MaxSize}条 (1 to {MaxSize})");
+            errors.Add("pageSize", Text.F("每页1–{0}条", MaxSize));
         }
     }
 

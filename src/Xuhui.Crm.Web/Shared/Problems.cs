@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Shared;
 
@@ -26,20 +27,26 @@ public sealed class Errors
 
     public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 
-    public ValidationProblem ToProblem() => TypedResults.ValidationProblem(ToDictionary(), title: "请求数据有误 (invalid request)");
+    public ValidationProblem ToProblem() => TypedResults.ValidationProblem(ToDictionary(), title: Problems.InvalidTitle);
 }
 
 public static class Problems
 {
-    public const string VersionRequired = "必填：请提交读取时得到的版本号 version，以免覆盖他人的修改 (required)";
+    public static string InvalidTitle => Text.T("请求数据有误");
+
+    public static string ConflictTitle => Text.T("数据已被他人修改或状态冲突");
+
+    public static string VersionRequired => Text.T("必填：请提交读取时得到的版本号 version，以免覆盖他人的修改");
+
+    public static string Required => Text.T("必填");
 
     public static ValidationProblem Field(string field, string message) => new Errors().Add(field, message).ToProblem();
 
     public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "未找到 (not found)", detail: what);
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: Text.T("未找到"), detail: what);
 
     public static ProblemHttpResult Forbidden(string why) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "无权操作 (forbidden)", detail: why);
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: Text.T("无权操作"), detail: why);
 
     /// <summary>409 whose body carries the current representation, so the client can show what changed.</summary>
     public static ProblemHttpResult Conflict(string detail, object? current = null)
@@ -50,7 +57,7 @@ public static class Problems
             extensions["current"] = current;
         }
 
-        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "数据已被他人修改或状态冲突 (conflict)", detail: detail, extensions: extensions);
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: ConflictTitle, detail: detail, extensions: extensions);
     }
 }
 
@@ -78,7 +85,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         var details = new HttpValidationProblemDetails(fields)
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = "请求数据有误 (invalid request)",
+            Title = Problems.InvalidTitle,
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
@@ -96,56 +103,56 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         if (match.Success)
         {
             var name = match.Groups["name"].Value;
-            return (char.ToLowerInvariant(name[0]) + name[1..], $"参数取值无效 (invalid value): {match.Groups["value"].Value}");
+            return (char.ToLowerInvariant(name[0]) + name[1..], Text.F("参数取值无效：{0}", match.Groups["value"].Value));
         }
 
         return bad.Message.Contains("no body was provided", StringComparison.Ordinal)
-            ? ("body", "请求体不能为空，应为 JSON (a JSON body is required)")
+            ? ("body", Text.T("请求体不能为空，应为 JSON"))
             : ("body", bad.Message);
     }
 
-    /// <summary>Says in Chinese what the field should look like, from the target type System.Text.Json names.</summary>
+    /// <summary>Says in the caller's language what the field should look like, from the target type System.Text.Json names.</summary>
     private static string Hint(string message)
     {
         if (message.Contains("(must not be null)", StringComparison.Ordinal))
         {
-            return "不能为 null (must not be null)";
+            return Text.T("不能为 null");
         }
 
         var type = TargetType().Match(message) is { Success: true } m ? m.Groups["type"].Value : string.Empty;
         if (type.Contains("DateOnly", StringComparison.Ordinal))
         {
-            return "应为 YYYY-MM-DD 格式的有效日期 (a valid date, YYYY-MM-DD)";
+            return Text.T("应为 YYYY-MM-DD 格式的有效日期");
         }
 
         if (type.Contains("DateTime", StringComparison.Ordinal))
         {
-            return "应为 ISO 8601 格式的时间 (an ISO 8601 instant)";
+            return Text.T("应为 ISO 8601 格式的时间");
         }
 
         if (type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) || type.Contains("Decimal", StringComparison.Ordinal))
         {
-            return "应为数值且不超出范围 (a number within range)";
+            return Text.T("应为数值且不超出范围");
         }
 
         if (type.Contains("Boolean", StringComparison.Ordinal))
         {
-            return "应为 true 或 false";
+            return Text.T("应为 true 或 false");
         }
 
         if (type.Length == 0)
         {
-            return "JSON 格式无效 (malformed JSON)";
+            return Text.T("JSON 格式无效");
         }
 
         var enumType = typeof(Domain.Firms.Firm).Assembly.GetType(type.Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']'));
         if (enumType is { IsEnum: true })
         {
             var names = Enum.GetNames(enumType).Select(n => Json.EnumNaming.ConvertName(n));
-            return $"取值应为 (one of): {string.Join(", ", names)}";
+            return Text.F("取值应为：{0}", string.Join(", ", names));
         }
 
-        return "字段类型不正确 (wrong type)";
+        return Text.T("字段类型不正确");
     }
 
     [GeneratedRegex("could not be converted to (?<type>[^ .][^ ]*)\\.")]

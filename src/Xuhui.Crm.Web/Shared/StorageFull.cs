@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Shared;
 
@@ -150,7 +151,7 @@ public sealed class StorageState(TimeProvider clock, ILogger<StorageState> logge
 /// <summary>A write refused for want of space is the server's problem, not the request's: 503, said plainly, nothing saved.</summary>
 public sealed class StorageFullExceptionHandler(IProblemDetailsService problems, StorageState state) : IExceptionHandler
 {
-    public const string Title = "服务器存储空间已满 (server storage is full)";
+    public static string Title => Text.T("服务器存储空间已满");
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -165,7 +166,7 @@ public sealed class StorageFullExceptionHandler(IProblemDetailsService problems,
         {
             Status = StatusCodes.Status503ServiceUnavailable,
             Title = Title,
-            Detail = "服务器的磁盘或数据库存储空间已满，本次操作未保存。请联系系统管理员释放空间后重试 (nothing was saved; an administrator must free space)",
+            Detail = Text.T("服务器的磁盘或数据库存储空间已满，本次操作未保存。请联系系统管理员释放空间后重试"),
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }

@@ -6,6 +6,7 @@ using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Auth;
 
@@ -37,7 +38,7 @@ public static class AuthApi
     {
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
-            return new Errors().Add(string.IsNullOrWhiteSpace(request.UserName) ? "userName" : "password", "必填 (required)").ToProblem();
+            return new Errors().Add(string.IsNullOrWhiteSpace(request.UserName) ? "userName" : "password", Problems.Required).ToProblem();
         }
 
         var verdict = await passwords.VerifyAsync(request.UserName, request.Password, ct);
@@ -45,7 +46,7 @@ public static class AuthApi
         // which user names exist and which are under attack.
         if (verdict.Outcome != PasswordOutcome.Valid || verdict.User is not { } user)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "用户名或密码错误 (invalid credentials)");
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: Text.T("用户名或密码错误"));
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

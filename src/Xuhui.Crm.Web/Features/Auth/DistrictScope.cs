@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Auth;
 
@@ -32,7 +33,7 @@ public static class DistrictScope
         var known = reference.IsDistrict(district) || (allowCity && district == Domain.Districts.DistrictCodes.City);
         if (db.District is not null || !known)
         {
-            return Problems.NotFound($"区 {district} 不存在或不可见 (district not found)");
+            return Problems.NotFound(Text.F("区 {0} 不存在或不可见", district));
         }
 
         db.District = district;

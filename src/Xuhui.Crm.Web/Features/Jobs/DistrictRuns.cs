@@ -4,6 +4,7 @@ using Xuhui.Crm.Domain.Districts;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Jobs;
 
@@ -51,8 +52,8 @@ public sealed class DistrictRuns(CrmDbContext db, IOptions<CrmOptions> options)
     /// <summary>Label for a job message.</summary>
     public static string Label(string? district) => district switch
     {
-        null => "全市",
-        DistrictCodes.City => "全市",
+        null => Text.T("全市"),
+        DistrictCodes.City => Text.T("全市"),
         _ => district,
     };
 }

@@ -4,6 +4,7 @@ using Quartz;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Jobs;
 
@@ -58,7 +59,7 @@ public static class JobsApi
     {
         if (!JobNames.All.Contains(name))
         {
-            return Problems.NotFound($"任务 {name} 不存在 (unknown job)");
+            return Problems.NotFound(Text.F("任务 {0} 不存在", name));
         }
 
         var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobName == name).OrderByDescending(r => r.Id).Take(Math.Clamp(take ?? 20, 1, 200))
@@ -71,16 +72,16 @@ public static class JobsApi
     {
         if (!JobNames.All.Contains(name))
         {
-            return Problems.NotFound($"任务 {name} 不存在 (unknown job)");
+            return Problems.NotFound(Text.F("任务 {0} 不存在", name));
         }
 
         var scheduler = await factory.GetScheduler(ct);
         if (scheduler.Status != SchedulerStatus.Running)
         {
-            return Problems.Conflict("调度器未运行 (the scheduler is not running: Crm:Jobs:Enabled is off)");
+            return Problems.Conflict(Text.T("调度器未运行（Crm:Jobs:Enabled 已关闭）"));
         }
 
         await scheduler.TriggerJob(JobsSetup.Key(name), new JobDataMap { [JobNames.ManualKey] = "true" }, ct);
-        return TypedResults.Accepted($"/api/admin/jobs/{name}/runs", new JobRunAccepted(name, "已触发 (triggered)"));
+        return TypedResults.Accepted($"/api/admin/jobs/{name}/runs", new JobRunAccepted(name, Text.T("已触发")));
     }
 }

@@ -7,6 +7,7 @@ using Xuhui.Crm.Web.Features.Imports;
 using Xuhui.Crm.Web.Features.Exports;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Jobs;
 
@@ -20,8 +21,8 @@ namespace Xuhui.Crm.Web.Features.Jobs;
 public sealed class OrphanedRuns(IServiceScopeFactory scopes, DataPaths paths, ISchedulerFactory schedulers, TimeProvider clock, ILogger<OrphanedRuns> logger)
     : BackgroundService
 {
-    public const string JobMessage = "进程中断（崩溃或被强制结束），本次运行未完成；任务会在恢复后重新运行 (interrupted: the process died)";
-    public const string ImportMessage = "导入进程中断（崩溃或被强制结束），未写入任何数据，请重新导入 (interrupted: nothing was written)";
+    public static string JobMessage => Text.T("进程中断（崩溃或被强制结束），本次运行未完成；任务会在恢复后重新运行");
+    public static string ImportMessage => Text.T("导入进程中断（崩溃或被强制结束），未写入任何数据，请重新导入");
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Quartz;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Jobs;
 
@@ -14,6 +15,7 @@ public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger l
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        Text.UseDefaultLanguage();
         var ct = cancellationToken;
         var now = Clock.GetUtcNow().UtcDateTime;
         var run = new JobRun
@@ -47,13 +49,13 @@ public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger l
         {
             // Stopped with the service (or by an admin's interrupt): the row says so instead of staying "running".
             outcome = JobOutcome.Interrupted;
-            message = "服务停止，任务被中断 (interrupted: the service stopped)";
+            message = Text.T("服务停止，任务被中断");
             throw new JobExecutionException(message, e);
         }
         catch (Exception e)
         {
             message = Storage?.Observe(e, $"job {run.JobName}") == true
-                ? $"服务器存储空间已满 (storage full): {e.Message}"
+                ? Text.F("服务器存储空间已满：{0}", e.Message)
                 : $"{e.GetType().Name}: {e.Message}";
             logger.LogError(e, "Job {Job} failed", run.JobName);
             throw new JobExecutionException(message, e);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 
@@ -85,7 +86,7 @@ public sealed class BackupService(
         catch (Exception ex) when (ex is SqliteException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             record.Succeeded = false;
-            record.Error = StorageFull.Is(ex) ? $"备份目标存储空间已满 (storage full): {ex.Message}" : ex.Message;
+            record.Error = StorageFull.Is(ex) ? Text.F("备份目标存储空间已满：{0}", ex.Message) : ex.Message;
             logger.LogError(ex, "Backup to {File} failed", name);
             TryDelete(target);
             TryDelete(target + "-journal");

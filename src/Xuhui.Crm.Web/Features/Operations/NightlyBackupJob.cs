@@ -4,6 +4,7 @@ using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 
@@ -16,12 +17,12 @@ public sealed class NightlyBackupJob(BackupService backups, DataPaths paths, Crm
     {
         if (!paths.IsSqlite)
         {
-            return (JobOutcome.Skipped, "PostgreSQL：备份由数据库服务器负责 (pg_dump / base backups), not this service");
+            return (JobOutcome.Skipped, Text.T("PostgreSQL：备份由数据库服务器负责（pg_dump 或基础备份），而非本服务"));
         }
 
         var result = await backups.BackupAsync(ct);
         return result.Succeeded
-            ? (JobOutcome.Succeeded, $"备份完成并通过完整性校验：{Path.GetFileName(result.File)}（{result.SizeBytes / 1024} KB）")
-            : (JobOutcome.Failed, $"备份失败：{result.Error}");
+            ? (JobOutcome.Succeeded, Text.F("备份完成并通过完整性校验：{0}（{1} KB）", Path.GetFileName(result.File), result.SizeBytes / 1024))
+            : (JobOutcome.Failed, Text.F("备份失败：{0}", result.Error));
     }
 }

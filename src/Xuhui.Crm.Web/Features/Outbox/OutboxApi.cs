@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Outbox;
 
@@ -47,7 +48,7 @@ public static class OutboxApi
         {
             if (!Json.TryParseEnum<OutboxStatus>(status, out var s))
             {
-                return Problems.Field("status", $"取值应为 {Json.Allowed<OutboxStatus>()}");
+                return Problems.Field("status", Text.F("取值应为 {0}", Json.Allowed<OutboxStatus>()));
             }
 
             query = query.Where(m => m.Status == s);
@@ -76,12 +77,12 @@ public static class OutboxApi
         var m = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (m is null)
         {
-            return Problems.NotFound($"邮件 {id} 不存在 (outbox message not found)");
+            return Problems.NotFound(Text.F("邮件 {0} 不存在", id));
         }
 
         if (updated == 0)
         {
-            return Problems.Conflict($"只有发送失败的邮件可以重试，当前状态为 {Json.EnumText(m.Status)}");
+            return Problems.Conflict(Text.F("只有发送失败的邮件可以重试，当前状态为 {0}", Json.EnumText(m.Status)));
         }
 
         signal.Signal();
@@ -100,12 +101,12 @@ public static class OutboxApi
         var errors = new Errors();
         if (kind is not null && (kind.Length is 0 or > 64))
         {
-            errors.Add("kind", "长度应为 1–64 个字符 (1-64 characters)");
+            errors.Add("kind", Text.T("长度应为 1–64 个字符"));
         }
 
         if (from is { } f && to is { } t && f > t)
         {
-            errors.Add("to", "结束日期不能早于开始日期 (to must not be before from)");
+            errors.Add("to", Text.T("结束日期不能早于开始日期"));
         }
 
         if (errors.Any)
@@ -136,14 +137,14 @@ public static class OutboxApi
             signal.Signal();
         }
 
-        return TypedResults.Ok(new OutboxRetryResult(retried, $"已重新排队 {retried} 封发送失败的邮件 (requeued)"));
+        return TypedResults.Ok(new OutboxRetryResult(retried, Text.F("已重新排队 {0} 封发送失败的邮件", retried)));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Eml(long id, CrmDbContext db, CancellationToken ct)
     {
         var mime = await db.Outbox.AsNoTracking().Where(m => m.Id == id).Select(m => m.Mime).FirstOrDefaultAsync(ct);
         return mime is null
-            ? Problems.NotFound($"邮件 {id} 不存在 (outbox message not found)")
+            ? Problems.NotFound(Text.F("邮件 {0} 不存在", id))
             : TypedResults.File(mime, "message/rfc822", $"{id:D8}.eml");
     }
 }

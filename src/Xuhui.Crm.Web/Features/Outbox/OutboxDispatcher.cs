@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Outbox;
 
@@ -101,7 +102,7 @@ public sealed class OutboxDispatcher(
                 s => s.SetProperty(m => m.Status, OutboxStatus.Pending)
                     .SetProperty(m => m.InterruptedSends, m => m.InterruptedSends + 1)
                     .SetProperty(m => m.NextAttemptAt, Now())
-                    .SetProperty(m => m.LastError, "发送中进程中断，可能已送达，将重发 (interrupted while sending: possible duplicate)"),
+                    .SetProperty(m => m.LastError, Text.T("发送中进程中断，可能已送达，将重发")),
                 ct);
         if (interrupted > 0)
         {
@@ -171,7 +172,7 @@ public sealed class OutboxDispatcher(
                         s => s.SetProperty(m => m.Status, OutboxStatus.Pending)
                             .SetProperty(m => m.InterruptedSends, m => m.InterruptedSends + 1)
                             .SetProperty(m => m.NextAttemptAt, Now())
-                            .SetProperty(m => m.LastError, "服务停止时正在发送，可能已送达，将重发 (interrupted by a stop: possible duplicate)"),
+                            .SetProperty(m => m.LastError, Text.T("服务停止时正在发送，可能已送达，将重发")),
                         CancellationToken.None);
                     throw;
                 }
@@ -192,7 +193,7 @@ public sealed class OutboxDispatcher(
                     if (o.GivesUp(row.Attempts, row.CreatedAt, Now()))
                     {
                         failed++;
-                        await FailAsync(db, id, $"{o.DescribeBudget(row.Attempts)}后放弃 (gave up): {error}", ct);
+                        await FailAsync(db, id, Text.F("{0}后放弃：{1}", o.DescribeBudget(row.Attempts), error), ct);
                     }
                     else
                     {
@@ -239,8 +240,8 @@ public sealed class OutboxDispatcher(
     {
         SmtpCommandException c when (int)c.StatusCode >= 500 => (true, $"{(int)c.StatusCode} {c.Message}"),
         SmtpCommandException c => (false, $"{(int)c.StatusCode} {c.Message}"),
-        SmtpProtocolException => (false, $"SMTP 协议错误 (protocol): {e.Message}"),
-        ServiceNotConnectedException => (false, $"连接已断开 (disconnected): {e.Message}"),
+        SmtpProtocolException => (false, Text.F("SMTP 协议错误：{0}", e.Message)),
+        ServiceNotConnectedException => (false, Text.F("连接已断开：{0}", e.Message)),
         _ => (false, $"{e.GetType().Name}: {e.Message}"),
     };
 
@@ -282,7 +283,7 @@ public sealed class OutboxDispatcher(
         var next = Now() + o.Backoff(1);
         return await db.Outbox.Where(m => ids.Contains(m.Id) && m.Status == OutboxStatus.Pending).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.NextAttemptAt, next)
-                .SetProperty(m => m.LastError, Truncate($"服务器连续临时拒绝，本轮推迟 (postponed): {error}")),
+                .SetProperty(m => m.LastError, Truncate(Text.F("服务器连续临时拒绝，本轮推迟：{0}", error))),
             ct);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Outbox;
 
@@ -49,6 +50,7 @@ public sealed class OutboxWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Text.UseDefaultLanguage();
         if (!options.Value.BackgroundDispatch)
         {
             return;

@@ -3,6 +3,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Outbox;
 
@@ -49,7 +50,7 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options, ILogger<Smt
         {
             await Session.CloseAsync(client, o, logger);
             client.Dispose();
-            throw new MailConnectionException($"无法连接邮件服务器 {Describe}: {e.GetType().Name}: {e.Message}", e);
+            throw new MailConnectionException(Text.F("无法连接邮件服务器 {0}：{1}: {2}", Describe, e.GetType().Name, e.Message), e);
         }
     }
 
@@ -79,7 +80,7 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options, ILogger<Smt
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                throw new TimeoutException($"SMTP 发送超时 ({o.TimeoutSeconds} s)");
+                throw new TimeoutException(Text.F("SMTP 发送超时（{0} 秒）", o.TimeoutSeconds));
             }
         }
 

@@ -1,3 +1,5 @@
+using Xuhui.Crm.Web.Shared.Localisation;
+
 namespace Xuhui.Crm.Web.Features.Outbox;
 
 public enum SmtpSecurity
@@ -38,8 +40,8 @@ public sealed class SmtpOptions
         : attempts >= MaxAttempts;
 
     public string DescribeBudget(int attempts) => RetryBudgetHours is { } hours
-        ? $"重试 {hours:0.#} 小时（{attempts} 次尝试）"
-        : $"{MaxAttempts} 次尝试";
+        ? Text.F("重试 {0:0.#} 小时（{1} 次尝试）", hours, attempts)
+        : Text.F("{0} 次尝试", MaxAttempts);
 
     /// <summary>First retry delay; doubles per attempt up to <see cref="BackoffMaxSeconds"/>.</summary>
     public int BackoffBaseSeconds { get; set; } = 30;

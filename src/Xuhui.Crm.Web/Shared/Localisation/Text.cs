@@ -9,6 +9,9 @@ namespace Xuhui.Crm.Web.Shared.Localisation;
 /// </summary>
 public static class Text
 {
+    /// <summary>The language of a request without a preference, and of what background work records.</summary>
+    public static readonly CultureInfo Default = CultureInfo.GetCultureInfo("zh-CN");
+
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
     /// <summary>The text in the caller's language.</summary>
@@ -16,4 +19,10 @@ public static class Text
 
     /// <summary>A composite format in the caller's language: the Chinese format is the key.</summary>
     public static string F(string zhFormat, params object?[] args) => string.Format(CultureInfo.CurrentCulture, T(zhFormat), args);
+
+    /// <summary>
+    /// Jobs and the outbox have no caller: what they record is in the default language, whatever the server's locale.
+    /// Called at the top of an async method, the setting ends with it.
+    /// </summary>
+    public static void UseDefaultLanguage() => CultureInfo.CurrentUICulture = Default;
 }
