@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
-using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
@@ -29,17 +28,7 @@ public static class CreateTask
             return Outcome.Forbidden(Text.T("只能为自己创建跟进事项；为他人分派须是该企业的专员、科长或管理员"));
         }
 
-        var task = new FollowUpTask
-        {
-            FirmId = request.FirmId!.Value,
-            CaseId = request.CaseId,
-            AssigneeId = assignee,
-            Title = request.Title!.Trim(),
-            Kind = string.IsNullOrWhiteSpace(request.Kind) ? "follow-up" : request.Kind.Trim(),
-            DueOn = request.DueOn!.Value,
-            Status = FollowUpStatus.Open,
-            CreatedById = me,
-        };
+        var task = TaskRules.New(request.FirmId!.Value, request.CaseId, assignee, request.Title!, request.Kind, request.DueOn!.Value, me);
         s.Db.Tasks.Add(task);
         await s.Db.SaveChangesAsync(ct);
         return Outcome.Created($"/api/tasks/{task.Id}", TaskDto.From(task, null, ShanghaiTime.Today(s.Clock)));

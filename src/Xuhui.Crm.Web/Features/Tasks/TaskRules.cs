@@ -22,6 +22,19 @@ public static class TaskRules
 
     public static string Stale(int submitted, int current) => Text.F("跟进事项已被修改：提交的版本为 {0}，当前版本为 {1}", submitted, current);
 
+    /// <summary>A new open follow-up; the task form and the visit form create them alike.</summary>
+    public static FollowUpTask New(long firmId, long? caseId, long assigneeId, string title, string? kind, DateOnly dueOn, long createdBy) => new()
+    {
+        FirmId = firmId,
+        CaseId = caseId,
+        AssigneeId = assigneeId,
+        Title = title.Trim(),
+        Kind = string.IsNullOrWhiteSpace(kind) ? "follow-up" : kind.Trim(),
+        DueOn = dueOn,
+        Status = FollowUpStatus.Open,
+        CreatedById = createdBy,
+    };
+
     /// <summary>The assignee, the firm's officers, supervisors and admins work a task.</summary>
     public static async Task<bool> CanEditAsync(CrmDbContext db, ClaimsPrincipal user, FollowUpTask task, CancellationToken ct) =>
         user.IsManager() || (user.CanWrite() && (task.AssigneeId == user.UserId() || await FirmAccess.CanEditAsync(db, user, task.FirmId, ct)));

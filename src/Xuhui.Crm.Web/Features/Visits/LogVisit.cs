@@ -37,17 +37,8 @@ public static class LogVisit
         var visit = new Visit { FirmId = firm.Id, CreatedById = me };
         VisitRules.Apply(request, visit, me);
         db.Visits.Add(visit);
-        var followUps = (request.FollowUps ?? []).Select(f => new FollowUpTask
-        {
-            FirmId = firm.Id,
-            CaseId = f.CaseId,
-            AssigneeId = f.AssigneeId ?? me,
-            Title = f.Title!.Trim(),
-            Kind = string.IsNullOrWhiteSpace(f.Kind) ? "follow-up" : f.Kind.Trim(),
-            DueOn = f.DueOn!.Value,
-            Status = FollowUpStatus.Open,
-            CreatedById = me,
-        }).ToList();
+        var followUps = (request.FollowUps ?? [])
+            .Select(f => TaskRules.New(firm.Id, f.CaseId, f.AssigneeId ?? me, f.Title!, f.Kind, f.DueOn!.Value, me)).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         foreach (var task in followUps)
