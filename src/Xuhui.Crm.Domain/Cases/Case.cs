@@ -3,7 +3,7 @@ using Xuhui.Crm.Domain.Firms;
 namespace Xuhui.Crm.Domain.Cases;
 
 /// <summary>A firm in one cultivation programme, with its stage, owner, history and certificate.</summary>
-public sealed partial class Case : IVersioned, IAudited
+public sealed partial class Case : IVersioned, IAudited, Districts.IFirmOwned
 {
     public long Id { get; set; }
     public int Version { get; set; }

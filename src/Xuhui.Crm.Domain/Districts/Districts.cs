@@ -6,6 +6,16 @@ public interface IDistrictOwned
     string DistrictCode { get; set; }
 }
 
+/// <summary>
+/// A row that belongs to one firm and is seen only where its firm is: the district filter reaches it through the firm's
+/// row, so a transfer moves it by changing that one row. Rows keyed by a firm but deliberately seen city-wide (history,
+/// accountability logs, search grams) do not carry it.
+/// </summary>
+public interface IFirmOwned
+{
+    long FirmId { get; }
+}
+
 public static class DistrictCodes
 {
     /// <summary>Shanghai municipality: the key of city-wide rows (the city's monthly snapshot), never a firm's district.</summary>

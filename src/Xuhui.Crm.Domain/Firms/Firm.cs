@@ -136,7 +136,7 @@ public sealed class FirmStatusChange
     public string? DistrictCode { get; set; }
 }
 
-public sealed class Contact : IVersioned, IAudited
+public sealed class Contact : IVersioned, IAudited, Districts.IFirmOwned
 {
     public long Id { get; set; }
     public int Version { get; set; }

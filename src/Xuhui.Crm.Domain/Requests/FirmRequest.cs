@@ -28,7 +28,7 @@ public enum Satisfaction
 }
 
 /// <summary>Something a firm asked for (企业诉求), owned by an officer and closed item by item (销号).</summary>
-public sealed class FirmRequest : IVersioned, IAudited
+public sealed class FirmRequest : IVersioned, IAudited, Districts.IFirmOwned
 {
     public long Id { get; set; }
     public int Version { get; set; }

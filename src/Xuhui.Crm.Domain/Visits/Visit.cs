@@ -17,7 +17,7 @@ public enum VisitKind
     Event,
 }
 
-public sealed class Visit : IVersioned, IAudited
+public sealed class Visit : IVersioned, IAudited, Districts.IFirmOwned
 {
     public long Id { get; set; }
     public int Version { get; set; }
@@ -66,7 +66,7 @@ public enum FollowUpStatus
     Cancelled,
 }
 
-public sealed class FollowUpTask : IVersioned, IAudited
+public sealed class FollowUpTask : IVersioned, IAudited, Districts.IFirmOwned
 {
     public long Id { get; set; }
     public int Version { get; set; }

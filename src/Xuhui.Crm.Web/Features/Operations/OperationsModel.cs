@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Xuhui.Crm.Web.Features.Operations;
 
 /// <summary>One run of the backup: where it went, how big, whether it verified.</summary>
@@ -37,35 +34,4 @@ public sealed class ContactAccess
     public long UserId { get; set; }
     public string Route { get; set; } = string.Empty;
     public DateTime At { get; set; }
-}
-
-internal sealed class BackupRecordConfiguration : IEntityTypeConfiguration<BackupRecord>
-{
-    public void Configure(EntityTypeBuilder<BackupRecord> b)
-    {
-        b.ToTable("Backups");
-        b.Property(x => x.FileName).HasMaxLength(260);
-        b.HasIndex(x => x.StartedAt);
-    }
-}
-
-internal sealed class AppSettingConfiguration : IEntityTypeConfiguration<AppSetting>
-{
-    public void Configure(EntityTypeBuilder<AppSetting> b)
-    {
-        b.ToTable("AppSettings");
-        b.HasKey(x => x.Key);
-        b.Property(x => x.Key).HasMaxLength(64);
-    }
-}
-
-internal sealed class ContactAccessConfiguration : IEntityTypeConfiguration<ContactAccess>
-{
-    public void Configure(EntityTypeBuilder<ContactAccess> b)
-    {
-        b.ToTable("ContactAccesses");
-        b.Property(x => x.Route).HasMaxLength(200);
-        b.HasIndex(x => new { x.ContactId, x.At });
-        b.HasIndex(x => new { x.UserId, x.At });
-    }
 }
