@@ -43,8 +43,6 @@ internal static class KnownDebt
         "Xuhui.Crm.Web.Shared.InputRules → Xuhui.Crm.Web.Features.Visits.Pages.NewModel",
         "Xuhui.Crm.Web.Shared.InputRules → Xuhui.Crm.Web.Features.Visits.RaisedRequest",
         "Xuhui.Crm.Web.Shared.InputRules → Xuhui.Crm.Web.Features.Visits.VisitRequest",
-        "Xuhui.Crm.Web.Shared.Pages.Shared_Pages__IndicatorBars → Xuhui.Crm.Web.Features.Targets.IndicatorStatus",
-        "Xuhui.Crm.Web.Shared.Pages.Shared_Pages__IndicatorBars → Xuhui.Crm.Web.Features.Targets.TargetBasis",
         "Xuhui.Crm.Web.Shared.QueryRules → Xuhui.Crm.Web.Features.Reference.DepartmentRef",
         "Xuhui.Crm.Web.Shared.QueryRules → Xuhui.Crm.Web.Features.Reference.IndustryRef",
         "Xuhui.Crm.Web.Shared.QueryRules → Xuhui.Crm.Web.Features.Reference.NamedCode",

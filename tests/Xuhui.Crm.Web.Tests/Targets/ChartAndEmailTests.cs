@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using SkiaSharp;
 using Xuhui.Crm.Web.Features.Reports;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 
@@ -12,7 +13,7 @@ public sealed class ChartAndEmailTests(OctoberHost host) : IClassFixture<October
     private async Task<MonthlyReport> ReportAsync()
     {
         var admin = await host.AdminAsync();
-        return (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", TargetsHost.JsonOptions))!;
+        return (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", ApiJson.Options))!;
     }
 
     [Fact]

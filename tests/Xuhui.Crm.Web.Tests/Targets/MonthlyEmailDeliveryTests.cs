@@ -20,7 +20,7 @@ public sealed class MonthlyEmailDeliveryTests(MonthlyEmailDeliveryTests.Host hos
         public LoopbackSmtp Smtp { get; } = new();
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-            [.. Smtp.Settings, new("Crm:Jobs:Enabled", "true")];
+            [.. base.Settings(), .. Smtp.Settings, new("Crm:Jobs:Enabled", "true")];
 
         public override async ValueTask DisposeAsync()
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Xuhui.Crm.Web.Features.Reports;
 using Xuhui.Crm.Web.Features.Targets;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 
@@ -10,13 +11,13 @@ public sealed class OctoberReportTests(OctoberHost host) : IClassFixture<October
     private async Task<MonthlyReport> ReportAsync()
     {
         var client = await host.AdminAsync();
-        return (await client.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", TargetsHost.JsonOptions))!;
+        return (await client.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", ApiJson.Options))!;
     }
 
     private async Task<TargetsDto> TargetsAsync(string asOf)
     {
         var client = await host.AdminAsync();
-        return (await client.GetFromJsonAsync<TargetsDto>($"/api/targets?asOf={asOf}", TargetsHost.JsonOptions))!;
+        return (await client.GetFromJsonAsync<TargetsDto>($"/api/targets?asOf={asOf}", ApiJson.Options))!;
     }
 
     [Fact]
@@ -184,7 +185,7 @@ public sealed class OctoberReportTests(OctoberHost host) : IClassFixture<October
     public async Task The_running_month_is_live_as_of_today_and_holds_the_move_made_at_00_01_on_the_first()
     {
         var client = await host.AdminAsync();
-        var r = (await client.GetFromJsonAsync<MonthlyReport>("/api/reports/monthly/2026-11", TargetsHost.JsonOptions))!;
+        var r = (await client.GetFromJsonAsync<MonthlyReport>("/api/reports/monthly/2026-11", ApiJson.Options))!;
         Assert.False(r.Frozen);
         Assert.Equal(new DateOnly(2026, 11, 2), r.Targets.AsOf);
         Assert.Equal(new DateOnly(2026, 11, 1), r.FollowUps.OverdueAsOf);

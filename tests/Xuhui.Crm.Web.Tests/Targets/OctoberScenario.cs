@@ -16,6 +16,13 @@ public static class OctoberScenario
 {
     public const string Month = "2026-10";
 
+    /// <summary>09:00 on 1 Oct 2026 in Shanghai: where the targets tests' hosts start their clock (it only moves forward).</summary>
+    public static readonly DateTimeOffset HostStart = new(2026, 10, 1, 1, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The monthly report's leadership list the report hosts run with.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> ReportRecipients =>
+        [new("Crm:Reports:Recipients:0", "leader@xuhui.local"), new("Crm:Reports:Recipients:1", "deputy@xuhui.local")];
+
     /// <summary>09:00 on 2 Nov 2026 in Shanghai: October is closed.</summary>
     public static readonly DateTimeOffset ReportTime = new(2026, 11, 2, 1, 0, 0, TimeSpan.Zero);
 

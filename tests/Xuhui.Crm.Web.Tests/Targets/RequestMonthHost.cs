@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Firms;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 
@@ -10,14 +11,16 @@ namespace Xuhui.Crm.Web.Tests.Targets;
 /// boundary, the minute: 23:59 on 31 Oct and 00:01 on 1 Nov in Shanghai), so the ledger's own dates are used. The
 /// numbers each request adds to October's section are written next to it and summed in <see cref="RequestReportTests"/>.
 /// </summary>
-public class RequestMonthHost : TargetsHost, IAsyncLifetime
+public class RequestMonthHost : CrmFactory, IAsyncLifetime
 {
+    public RequestMonthHost() => Clock.SetUtcNow(OctoberScenario.HostStart);
+
     public const string Month = "2026-10";
 
     public Dictionary<string, long> Requests { get; } = [];
 
-    /// <summary>A login per simulated day: more than the default 20 a minute.</summary>
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Crm:Auth:LoginRequestsPerMinute", "1000")];
+    /// <summary>The shared host already allows a login per simulated day (far more than the default 20 a minute).</summary>
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => OctoberScenario.ReportRecipients;
 
     private static DateTimeOffset At(int month, int day) => new(2026, month, day, 2, 0, 0, TimeSpan.Zero); // 10:00 Shanghai
 
@@ -41,7 +44,7 @@ public class RequestMonthHost : TargetsHost, IAsyncLifetime
                 return;
             }
 
-            SetClock(At(month, day));
+            Clock.SetUtcNow(At(month, day));
             await RaiseNow(key, department, category, deadline, onFirm);
         }
 
@@ -52,9 +55,9 @@ public class RequestMonthHost : TargetsHost, IAsyncLifetime
             var response = await admin.PostAsJsonAsync("/api/requests", new
             {
                 firmId = onFirm ?? firm, category, department, deadline, raisedOn, channel = "phone", description = $"示例诉求 {key}",
-            }, JsonOptions);
+            }, ApiJson.Options);
             response.EnsureSuccessStatusCode();
-            Requests[key] = (await response.Content.ReadFromJsonAsync<JsonObject>(JsonOptions))!["id"]!.GetValue<long>();
+            Requests[key] = (await response.Content.ReadFromJsonAsync<JsonObject>(ApiJson.Options))!["id"]!.GetValue<long>();
         }
 
         async Task Close(string key, int month, int day, string outcome, string? satisfaction)
@@ -65,7 +68,7 @@ public class RequestMonthHost : TargetsHost, IAsyncLifetime
                 return;
             }
 
-            SetClock(At(month, day));
+            Clock.SetUtcNow(At(month, day));
             await CloseNow(key, outcome, satisfaction);
         }
 
@@ -75,7 +78,7 @@ public class RequestMonthHost : TargetsHost, IAsyncLifetime
             var response = await admin.PostAsJsonAsync($"/api/requests/{Requests[key]}/close", new
             {
                 outcome, satisfaction, closedOn, resolution = outcome == "cannot-resolve" ? "园区暂无可用面积，已登记需求，有空置时优先推荐" : "已办结",
-            }, JsonOptions);
+            }, ApiJson.Options);
             response.EnsureSuccessStatusCode();
         }
 
@@ -97,16 +100,16 @@ public class RequestMonthHost : TargetsHost, IAsyncLifetime
         await CloseNow("same-month", "resolved", "basically");
         await Close("cannot-resolve", 10, 26, "cannot-resolve", "dissatisfied");
 
-        SetClock(OctoberScenario.LastMinuteOfOctober);
+        Clock.SetUtcNow(OctoberScenario.LastMinuteOfOctober);
         await RaiseNow("raised-23-59", "market", "permits", "2026-11-30");                 // raised on 31 Oct
         await CloseNow("closed-23-59", "resolved", null);
 
-        SetClock(OctoberScenario.FirstMinuteOfNovember);
+        Clock.SetUtcNow(OctoberScenario.FirstMinuteOfNovember);
         await RaiseNow("raised-00-01", "stc", "policy", "2026-11-20");                     // November's
         await CloseNow("crossing-month-end", "resolved", "satisfied");                     // closed on 1 Nov
 
         await WithDbAsync(async db => await db.Firms.Where(f => f.Id == archived).ExecuteUpdateAsync(s => s.SetProperty(f => f.IsArchived, true)));
-        SetClock(OctoberScenario.ReportTime);
+        Clock.SetUtcNow(OctoberScenario.ReportTime);
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using Xuhui.Crm.Web.Features.Reports;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 
@@ -13,7 +14,7 @@ public sealed class RequestReportTests(RequestMonthHost host) : IClassFixture<Re
     private async Task<MonthlyReport> ReportAsync(string month = RequestMonthHost.Month)
     {
         var admin = await host.AdminAsync();
-        return (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{month}", TargetsHost.JsonOptions))!;
+        return (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{month}", ApiJson.Options))!;
     }
 
     [Fact]
@@ -110,9 +111,9 @@ public sealed class RequestReportTests(RequestMonthHost host) : IClassFixture<Re
     public async Task A_snapshot_frozen_before_the_section_existed_reads_without_it_and_its_workbook_says_so()
     {
         var admin = await host.AdminAsync();
-        var node = (await admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/reports/monthly/{RequestMonthHost.Month}", TargetsHost.JsonOptions))!;
+        var node = (await admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/reports/monthly/{RequestMonthHost.Month}", ApiJson.Options))!;
         Assert.True(node.Remove("requests"));
-        var old = node.Deserialize<MonthlyReport>(TargetsHost.JsonOptions)!;
+        var old = node.Deserialize<MonthlyReport>(ApiJson.Options)!;
         Assert.Null(old.Requests);
 
         using var xlsx = new MemoryStream(ReportWorkbook.Build(old));
@@ -146,17 +147,17 @@ public sealed class RequestSnapshotTests(RequestMonthHost host) : IClassFixture<
         var closed = await admin.PostAsJsonAsync(
             $"/api/requests/{host.Requests["carried-overdue"]}/close",
             new { outcome = "resolved", resolution = "补录：已于10月20日办结", satisfaction = "satisfied", closedOn = "2026-10-20" },
-            TargetsHost.JsonOptions);
+            ApiJson.Options);
         closed.EnsureSuccessStatusCode();
 
-        var frozen = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{RequestMonthHost.Month}", TargetsHost.JsonOptions))!;
+        var frozen = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{RequestMonthHost.Month}", ApiJson.Options))!;
         Assert.True(frozen.Frozen);
         Assert.Equal((4, 3, 5, 1), (frozen.Requests!.Closed, frozen.Requests.Overdue, frozen.Requests.OpenAtEnd, frozen.Requests.Satisfaction.Satisfied));
 
         // A re-run recomputes from today's data: the back-dated closure now counts in October.
-        var rerun = await admin.PostAsJsonAsync($"/api/reports/monthly/{RequestMonthHost.Month}/snapshots", new SnapshotRequest("补录诉求办结"), TargetsHost.JsonOptions);
+        var rerun = await admin.PostAsJsonAsync($"/api/reports/monthly/{RequestMonthHost.Month}/snapshots", new SnapshotRequest("补录诉求办结"), ApiJson.Options);
         rerun.EnsureSuccessStatusCode();
-        var current = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{RequestMonthHost.Month}", TargetsHost.JsonOptions))!;
+        var current = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{RequestMonthHost.Month}", ApiJson.Options))!;
         Assert.Equal((2, 5, 2, 4, 2), (current.SnapshotRevision, current.Requests!.Closed, current.Requests.Overdue, current.Requests.OpenAtEnd, current.Requests.Satisfaction.Satisfied));
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Features.Reports;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 
@@ -23,7 +24,7 @@ public sealed class SnapshotTests(OctoberHost host) : IClassFixture<OctoberHost>
             sp.GetRequiredService<MonthlySnapshots>(), new DateOnly(2026, 11, 1), CancellationToken.None));
         Assert.Contains("已有快照", again, StringComparison.Ordinal);
 
-        var frozen = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", TargetsHost.JsonOptions))!;
+        var frozen = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", ApiJson.Options))!;
         Assert.True(frozen.Frozen);
         Assert.Equal(1, frozen.SnapshotRevision);
         Assert.Equal((3, 1, 4), (frozen.Visits.Visits, frozen.StalledTotal, frozen.Targets.HntePer10k.Firms));
@@ -42,25 +43,25 @@ public sealed class SnapshotTests(OctoberHost host) : IClassFixture<OctoberHost>
             await db.SaveChangesAsync();
         });
 
-        var stillFrozen = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", TargetsHost.JsonOptions))!;
+        var stillFrozen = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", ApiJson.Options))!;
         Assert.Equal((1, 3, 1), (stillFrozen.SnapshotRevision, stillFrozen.Visits.Visits, stillFrozen.StalledTotal));
 
-        var refused = await admin.PostAsJsonAsync($"/api/reports/monthly/{OctoberScenario.Month}/snapshots", new SnapshotRequest(" "), TargetsHost.JsonOptions);
+        var refused = await admin.PostAsJsonAsync($"/api/reports/monthly/{OctoberScenario.Month}/snapshots", new SnapshotRequest(" "), ApiJson.Options);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var running = await admin.PostAsJsonAsync("/api/reports/monthly/2026-11/snapshots", new SnapshotRequest("too early"), TargetsHost.JsonOptions);
+        var running = await admin.PostAsJsonAsync("/api/reports/monthly/2026-11/snapshots", new SnapshotRequest("too early"), ApiJson.Options);
         Assert.Equal(HttpStatusCode.BadRequest, running.StatusCode);
 
-        var rerun = await admin.PostAsJsonAsync($"/api/reports/monthly/{OctoberScenario.Month}/snapshots", new SnapshotRequest("补录10月走访记录"), TargetsHost.JsonOptions);
+        var rerun = await admin.PostAsJsonAsync($"/api/reports/monthly/{OctoberScenario.Month}/snapshots", new SnapshotRequest("补录10月走访记录"), ApiJson.Options);
         Assert.Equal(HttpStatusCode.Created, rerun.StatusCode);
-        var info = (await rerun.Content.ReadFromJsonAsync<SnapshotInfo>(TargetsHost.JsonOptions))!;
+        var info = (await rerun.Content.ReadFromJsonAsync<SnapshotInfo>(ApiJson.Options))!;
         Assert.Equal((2, "manual", "补录10月走访记录"), (info.Revision, info.Trigger, info.Reason));
 
-        var current = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", TargetsHost.JsonOptions))!;
+        var current = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", ApiJson.Options))!;
         Assert.Equal((2, 4, 0), (current.SnapshotRevision, current.Visits.Visits, current.StalledTotal));
 
-        var revisions = (await admin.GetFromJsonAsync<List<SnapshotInfo>>($"/api/reports/monthly/{OctoberScenario.Month}/snapshots", TargetsHost.JsonOptions))!;
+        var revisions = (await admin.GetFromJsonAsync<List<SnapshotInfo>>($"/api/reports/monthly/{OctoberScenario.Month}/snapshots", ApiJson.Options))!;
         Assert.Equal([(1, "month-end-job"), (2, "manual")], revisions.Select(r => (r.Revision, r.Trigger)).ToList());
-        var old = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}/snapshots/1", TargetsHost.JsonOptions))!;
+        var old = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}/snapshots/1", ApiJson.Options))!;
         Assert.Equal(3, old.Visits.Visits);
 
         var audit = await host.WithDbAsync((db, _) => db.AuditEntries.AsNoTracking()

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using MiniExcelLibs;
 using Xuhui.Crm.Web.Features.Reports;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Targets;
 
@@ -10,7 +11,7 @@ public sealed class WorkbookTests(OctoberHost host) : IClassFixture<OctoberHost>
     public async Task The_xlsx_read_back_matches_the_json_section_by_section()
     {
         var admin = await host.AdminAsync();
-        var report = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", TargetsHost.JsonOptions))!;
+        var report = (await admin.GetFromJsonAsync<MonthlyReport>($"/api/reports/monthly/{OctoberScenario.Month}", ApiJson.Options))!;
         var response = await admin.GetAsync($"/api/reports/monthly/{OctoberScenario.Month}.xlsx");
         response.EnsureSuccessStatusCode();
         Assert.Equal(MonthlyReportEmail.XlsxContentType, response.Content.Headers.ContentType?.MediaType);

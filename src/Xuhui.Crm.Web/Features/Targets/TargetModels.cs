@@ -1,3 +1,5 @@
+using Xuhui.Crm.Domain.Targets;
+
 namespace Xuhui.Crm.Web.Features.Targets;
 
 /// <param name="Provisional">True when the year's own count is not entered yet and an earlier year's stands in.</param>
@@ -79,12 +81,21 @@ public sealed record CityBreakdown(int HnteFirms, int LegalPersons, double? Hnte
 
 public sealed record LegalPersonCountRequest(int? Count, string? Source, DateOnly? PublishedOn, string? Note, int? Version);
 
-public sealed record LegalPersonCountDto(int Year, int Count, string Source, DateOnly? PublishedOn, string? Note, int Version, DateTime UpdatedAt, string? District = null);
+public sealed record LegalPersonCountDto(int Year, int Count, string Source, DateOnly? PublishedOn, string? Note, int Version, DateTime UpdatedAt, string? District = null)
+{
+    public static LegalPersonCountDto From(LegalPersonCount l) => new(l.Year, l.Count, l.Source, l.PublishedOn, l.Note, l.Version, l.UpdatedAt, l.DistrictCode);
+}
 
 public sealed record IndicatorValueRequest(double? Value, string? Source, DateOnly? SourceDate, string? Note, int? Version);
 
-public sealed record IndicatorValueDto(string Code, string Period, DateOnly PeriodEnd, double Value, string Source, DateOnly SourceDate, string? Note, int Version, DateTime UpdatedAt, string? District = null);
+public sealed record IndicatorValueDto(string Code, string Period, DateOnly PeriodEnd, double Value, string Source, DateOnly SourceDate, string? Note, int Version, DateTime UpdatedAt, string? District = null)
+{
+    public static IndicatorValueDto From(IndicatorValue v) => new(v.Code, v.Period, v.PeriodEnd, v.Value, v.Source, v.SourceDate, v.Note, v.Version, v.UpdatedAt, v.DistrictCode);
+}
 
 public sealed record IndicatorTargetRequest(double? Target, string? Note, int? Version);
 
-public sealed record IndicatorTargetDto(string Code, int Year, double Target, string? Note, int Version, string? District = null);
+public sealed record IndicatorTargetDto(string Code, int Year, double Target, string? Note, int Version, string? District = null)
+{
+    public static IndicatorTargetDto From(IndicatorTarget t) => new(t.Code, t.Year, t.Target, t.Note, t.Version, t.DistrictCode);
+}

@@ -8,6 +8,7 @@ using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Targets;
 
@@ -53,7 +54,7 @@ public sealed partial class TargetsService
             rows,
             Math.Round(rows.Sum(r => r.ExpectedWins ?? 0), 2),
             complete,
-            complete ? null : "部分阶段结果样本不足（少于最低样本数），其案件未计入预测 (insufficient data for some stages; their cases are not projected)");
+            complete ? null : Text.T("部分阶段结果样本不足（少于最低样本数），其案件未计入预测"));
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Targets;
 
@@ -90,7 +91,7 @@ public sealed partial class TargetsService(CrmDbContext db, ReferenceData refere
         LegalPersonBasis? legal = sum == 0 ? null : new LegalPersonBasis(
             rows.Where(r => r.LegalPersonsYear is not null).Min(r => r.LegalPersonsYear!.Value),
             sum,
-            $"各区企业法人数合计（{rows.Count - missing.Count} 个区）(sum of the districts' counts)",
+            Text.F("各区企业法人数合计（{0} 个区）", rows.Count - missing.Count),
             null,
             rows.Any(r => r.Provisional));
         return (legal, new CityBreakdown(rows.Sum(r => r.HnteFirms), sum, TargetMath.Per10k(rows.Sum(r => r.HnteFirms), sum), missing, rows));
@@ -241,7 +242,7 @@ public sealed partial class TargetsService(CrmDbContext db, ReferenceData refere
             {
                 value = hnte.Per10k;
                 period = d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                source = hnte.LegalPersons is { } l ? $"CRM 案件数据 ÷ {l.Year} 年企业法人数（{l.Source}）" : "CRM 案件数据（缺企业法人数）";
+                source = hnte.LegalPersons is { } l ? Text.F("CRM 案件数据 ÷ {0} 年企业法人数（{1}）", l.Year, l.Source) : Text.T("CRM 案件数据（缺企业法人数）");
                 sourceDate = d;
                 provisional = hnte.Provisional;
             }
@@ -249,7 +250,7 @@ public sealed partial class TargetsService(CrmDbContext db, ReferenceData refere
             {
                 value = rd.Centres;
                 period = d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                source = "CRM 案件数据";
+                source = Text.T("CRM 案件数据");
                 sourceDate = d;
             }
             else if (latest.TryGetValue(i.Code, out var v))

@@ -1,25 +1,22 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Features.Targets;
-using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Targets.Pages;
 
 /// <summary>
-/// Entered indicator values per period (admins and supervisors) and interim yearly targets (admins), through the
-/// /api/indicators handlers: the same validation, and a stale version is shown with the stored value.
+/// Entered indicator values per period (admins and supervisors) and interim yearly targets (admins), through the use
+/// cases the /api/indicators routes call: the same validation, and a stale version is shown with the stored value.
 /// </summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, UiText t, Microsoft.Extensions.Options.IOptions<CrmOptions> options) : PageModel
+public sealed class DataModel(CrmDbContext db, ReferenceData reference, TargetsService targets, TimeProvider clock, UiText t, IOptions<CrmOptions> options) : PageModel
 {
     public sealed class ValueForm
     {
@@ -70,8 +67,8 @@ public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProv
     public async Task<IActionResult> OnPostValueAsync(CancellationToken ct)
     {
         var request = new IndicatorValueRequest(Entry.Value, Entry.Source, Entry.SourceDate, Entry.Note, Entry.Version);
-        var outcome = ApiOutcome.From<IndicatorValueDto>(await TargetsApi.PutValue(Entry.Code ?? string.Empty, Entry.Period ?? string.Empty, null, request, reference, db, options, ct));
-        if (outcome.Ok)
+        var outcome = await RecordIndicatorValue.HandleAsync(new(Entry.Code ?? string.Empty, Entry.Period ?? string.Empty, request), Services, ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("已保存 {0} {1}", Name(outcome.Value!.Code), outcome.Value.Period);
             return RedirectToPage();
@@ -100,8 +97,8 @@ public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProv
         }
 
         var request = new IndicatorTargetRequest(Goal.Target, Goal.Note, Goal.Version);
-        var outcome = ApiOutcome.From<IndicatorTargetDto>(await TargetsApi.PutTarget(Goal.Code ?? string.Empty, Goal.Year ?? 0, null, request, reference, db, options, ct));
-        if (outcome.Ok)
+        var outcome = await SetIndicatorTarget.HandleAsync(new(Goal.Code ?? string.Empty, Goal.Year ?? 0, request), Services, ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("已保存 {0} {1} 年目标", Name(outcome.Value!.Code), outcome.Value.Year);
             return RedirectToPage();
@@ -124,11 +121,11 @@ public sealed class DataModel(CrmDbContext db, ReferenceData reference, TimeProv
 
     public string Name(string code) => Indicators.FirstOrDefault(i => i.Code == code) is { } i ? t.Name(i.NameZh, i.NameEn) : code;
 
+    private TargetServices Services => new(db, reference, targets, clock, options);
+
     private async Task LoadAsync(CancellationToken ct)
     {
-        Values = await db.IndicatorValues.AsNoTracking().OrderBy(v => v.Code).ThenByDescending(v => v.PeriodEnd)
-            .Select(v => new IndicatorValueDto(v.Code, v.Period, v.PeriodEnd, v.Value, v.Source, v.SourceDate, v.Note, v.Version, v.UpdatedAt)).ToListAsync(ct);
-        Targets = await db.IndicatorTargets.AsNoTracking().OrderBy(g => g.Code).ThenBy(g => g.Year)
-            .Select(g => new IndicatorTargetDto(g.Code, g.Year, g.Target, g.Note, g.Version)).ToListAsync(ct);
+        Values = await TargetQueries.AllValuesAsync(Services, ct);
+        Targets = await TargetQueries.AllTargetsAsync(Services, ct);
     }
 }

@@ -1,17 +1,16 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Time;
+using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Reference;
-using Xuhui.Crm.Web.Features.Targets;
-using Xuhui.Crm.Web.Features.Auth;
-using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Targets.Pages;
 
-/// <summary>The plan's indicators as of a date, through GET /api/targets' handler (same counting rules as the API).</summary>
-public sealed class IndexModel(TargetsService targets, ReferenceData reference, TimeProvider clock, Xuhui.Crm.Web.Data.CrmDbContext db) : PageModel
+/// <summary>The plan's indicators as of a date, through the query GET /api/targets answers with (same counting rules).</summary>
+public sealed class IndexModel(TargetsService targets, ReferenceData reference, TimeProvider clock, CrmDbContext db, IOptions<CrmOptions> options) : PageModel
 {
     public TargetsDto Data { get; private set; } = null!;
     public DateOnly Today { get; private set; }
@@ -21,12 +20,13 @@ public sealed class IndexModel(TargetsService targets, ReferenceData reference, 
     public async Task<IActionResult> OnGetAsync(string? asOf, CancellationToken ct)
     {
         Today = ShanghaiTime.Today(clock);
-        var outcome = ApiOutcome.From<TargetsDto>(await TargetsApi.Get(string.IsNullOrEmpty(asOf) ? null : asOf, null, targets, db, reference, clock, ct));
-        if (!outcome.Ok)
+        var s = new TargetServices(db, reference, targets, clock, options);
+        var outcome = await TargetQueries.AsOfAsync(string.IsNullOrEmpty(asOf) ? null : asOf, s, ct);
+        if (!outcome.IsOk)
         {
             // A bad date shows the field error and today's figures instead of an empty page.
-            AsOfError = outcome.Message;
-            outcome = ApiOutcome.From<TargetsDto>(await TargetsApi.Get(null, null, targets, db, reference, clock, ct));
+            AsOfError = outcome.Errors?.ToDictionary().SelectMany(e => e.Value).FirstOrDefault() ?? outcome.Message;
+            outcome = await TargetQueries.AsOfAsync(null, s, ct);
         }
 
         Data = outcome.Value!;

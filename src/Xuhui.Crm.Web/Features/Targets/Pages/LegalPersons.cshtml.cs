@@ -1,23 +1,22 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Targets;
-using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Auth;
+using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Targets.Pages;
 
 /// <summary>
-/// Enterprise legal-person counts per year (the HNTE-per-10k denominator), through the /api/statistics handlers:
-/// admins and supervisors, as the API.
+/// Enterprise legal-person counts per year (the HNTE-per-10k denominator), through the use case and query the
+/// /api/statistics routes call: admins and supervisors, as the API.
 /// </summary>
 [Authorize(Policy = Policies.Manager)]
-public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, TimeProvider clock, UiText t, Xuhui.Crm.Web.Features.Reference.ReferenceData reference, Microsoft.Extensions.Options.IOptions<CrmOptions> options) : PageModel
+public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, TimeProvider clock, UiText t, ReferenceData reference, IOptions<CrmOptions> options) : PageModel
 {
     public sealed class CountForm
     {
@@ -54,8 +53,8 @@ public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, T
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var request = new LegalPersonCountRequest(Form.Count, Form.Source, Form.PublishedOn, Form.Note, Form.Version);
-        var outcome = ApiOutcome.From<LegalPersonCountDto>(await TargetsApi.PutLegalPersons(Form.Year ?? 0, null, request, db, reference, options, ct));
-        if (outcome.Ok)
+        var outcome = await RecordLegalPersonCount.HandleAsync(new(Form.Year ?? 0, request), Services, ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t.Format("{0} 年企业法人数已保存", outcome.Value!.Year);
             return RedirectToPage();
@@ -74,10 +73,12 @@ public sealed class LegalPersonsModel(CrmDbContext db, TargetsService targets, T
         return Page();
     }
 
+    private TargetServices Services => new(db, reference, targets, clock, options);
+
     private async Task LoadAsync(CancellationToken ct)
     {
         Year = ShanghaiTime.Today(clock).Year;
-        Rows = ApiOutcome.From<List<LegalPersonCountDto>>(await TargetsApi.ListLegalPersons(null, db, reference, ct)).Value ?? [];
+        Rows = await TargetQueries.LegalPersonCountsAsync(Services, ct);
         Rows.Reverse();
         ThisYear = await targets.LegalPersonsForAsync(Year, ct);
     }
