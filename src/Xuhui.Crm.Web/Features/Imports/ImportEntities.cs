@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Users;
 
 namespace Xuhui.Crm.Web.Features.Imports;
@@ -68,18 +67,6 @@ public sealed class ImportMapping
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A duplicate firm merged into a survivor; the old id keeps pointing here.</summary>
-public sealed class FirmMerge
-{
-    public long Id { get; set; }
-    public long FromFirmId { get; set; }
-    public long IntoFirmId { get; set; }
-    public string FromName { get; set; } = string.Empty;
-    public string? FromCreditCode { get; set; }
-    public long ById { get; set; }
-    public DateTime At { get; set; }
-}
-
 internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRun>
 {
     public void Configure(EntityTypeBuilder<ImportRun> b)
@@ -124,19 +111,5 @@ internal sealed class ImportMappingConfiguration : IEntityTypeConfiguration<Impo
                 (a, c) => a!.Count == c!.Count && !a.Except(c).Any(),
                 v => v.Count,
                 v => new Dictionary<string, string>(v)));
-    }
-}
-
-internal sealed class FirmMergeConfiguration : IEntityTypeConfiguration<FirmMerge>
-{
-    public void Configure(EntityTypeBuilder<FirmMerge> b)
-    {
-        b.ToTable("FirmMerges");
-        b.Property(x => x.FromName).HasMaxLength(200);
-        b.Property(x => x.FromCreditCode).HasMaxLength(18);
-        b.HasIndex(x => x.FromFirmId).IsUnique();
-        b.HasIndex(x => x.IntoFirmId);
-        b.HasOne<Firm>().WithMany().HasForeignKey(x => x.FromFirmId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Firm>().WithMany().HasForeignKey(x => x.IntoFirmId).OnDelete(DeleteBehavior.Restrict);
     }
 }
