@@ -59,8 +59,6 @@ internal static class KnownDebt
 
     public static readonly string[] ApiCalls =
     [
-        "Xuhui.Crm.Web.Features.Imports.ImportsApi → Xuhui.Crm.Web.Features.Exports.ExportsApi",
-        "Xuhui.Crm.Web.Features.Imports.ImportsApi → Xuhui.Crm.Web.Features.Firms.FirmMergeApi",
         "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Calendar.CalendarApi",
         "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Jobs.JobsApi",
         "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Outbox.OutboxApi",
