@@ -132,6 +132,8 @@ public static class CrmHost
         api.MapReminders();
         api.MapTargets();
         api.MapImports();
+        api.MapFirmMerge();
+        api.MapExports();
         app.UseWebApp();
         return app;
     }

@@ -7,6 +7,7 @@ using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Bench;
 

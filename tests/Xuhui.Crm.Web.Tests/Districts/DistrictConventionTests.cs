@@ -9,6 +9,7 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Imports;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Search;

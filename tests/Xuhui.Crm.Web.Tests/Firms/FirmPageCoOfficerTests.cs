@@ -11,6 +11,7 @@ using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Tests.Infrastructure;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Tests.Firms;
 

@@ -1216,7 +1216,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("CalendarDays");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Firms.FirmMerge", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1795,7 +1795,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Firms.FirmMerge", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()

@@ -1100,7 +1100,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                     b.ToTable("CalendarDays", (string)null);
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Firms.FirmMerge", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1774,7 +1774,7 @@ namespace Xuhui.Crm.Web.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Firms.FirmMerge", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()

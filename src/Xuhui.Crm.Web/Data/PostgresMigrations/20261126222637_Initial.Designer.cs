@@ -1260,7 +1260,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                     b.ToTable("CalendarDays");
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Firms.FirmMerge", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1855,7 +1855,7 @@ namespace Xuhui.Crm.Web.Data.PostgresMigrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Xuhui.Crm.Web.Features.Imports.FirmMerge", b =>
+            modelBuilder.Entity("Xuhui.Crm.Web.Features.Firms.FirmMerge", b =>
                 {
                     b.HasOne("Xuhui.Crm.Domain.Firms.Firm", null)
                         .WithMany()

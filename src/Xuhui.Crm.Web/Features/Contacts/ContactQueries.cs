@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Contacts;
 

@@ -5,7 +5,7 @@ using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 
-/// <summary>The merge route (mapped with the import routes it was born with); the rules are in <see cref="MergeFirms"/>.</summary>
+/// <summary>The merge route (mapped after the import routes, its OpenAPI place); the rules are in <see cref="MergeFirms"/>.</summary>
 public static class FirmMergeApi
 {
     public static RouteGroupBuilder MapFirmMerge(this RouteGroupBuilder api)

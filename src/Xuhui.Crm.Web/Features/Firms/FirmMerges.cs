@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Imports;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

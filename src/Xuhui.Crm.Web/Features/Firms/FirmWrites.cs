@@ -3,6 +3,7 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Xuhui.Crm.Domain.Hnte;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

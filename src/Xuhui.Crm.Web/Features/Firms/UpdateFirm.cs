@@ -4,6 +4,7 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Firms;
 

@@ -62,15 +62,3 @@ public sealed class ImportMapping
     public long UpdatedById { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
-
-/// <summary>A duplicate firm merged into a survivor; the old id keeps pointing here.</summary>
-public sealed class FirmMerge
-{
-    public long Id { get; set; }
-    public long FromFirmId { get; set; }
-    public long IntoFirmId { get; set; }
-    public string FromName { get; set; } = string.Empty;
-    public string? FromCreditCode { get; set; }
-    public long ById { get; set; }
-    public DateTime At { get; set; }
-}

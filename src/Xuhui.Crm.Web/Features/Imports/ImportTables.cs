@@ -13,7 +13,5 @@ public static class ImportTables
         public DbSet<ImportIssue> ImportIssues => db.Set<ImportIssue>();
 
         public DbSet<ImportMapping> ImportMappings => db.Set<ImportMapping>();
-
-        public DbSet<FirmMerge> FirmMerges => db.Set<FirmMerge>();
     }
 }

@@ -51,17 +51,3 @@ internal sealed class ImportMappingConfiguration : IEntityTypeConfiguration<Impo
                 v => new Dictionary<string, string>(v)));
     }
 }
-
-internal sealed class FirmMergeConfiguration : IEntityTypeConfiguration<FirmMerge>
-{
-    public void Configure(EntityTypeBuilder<FirmMerge> b)
-    {
-        b.ToTable("FirmMerges");
-        b.Property(x => x.FromName).HasMaxLength(200);
-        b.Property(x => x.FromCreditCode).HasMaxLength(18);
-        b.HasIndex(x => x.FromFirmId).IsUnique();
-        b.HasIndex(x => x.IntoFirmId);
-        b.HasOne<Firm>().WithMany().HasForeignKey(x => x.FromFirmId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Firm>().WithMany().HasForeignKey(x => x.IntoFirmId).OnDelete(DeleteBehavior.Restrict);
-    }
-}

@@ -4,10 +4,10 @@ using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Calendar;
-using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Requests;
 

@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Search;
 

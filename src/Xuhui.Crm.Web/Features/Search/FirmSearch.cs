@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Shared;
-using Xuhui.Crm.Web.Features.Firms;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Search;
 

@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Tasks;
 

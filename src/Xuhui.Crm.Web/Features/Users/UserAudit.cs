@@ -5,7 +5,6 @@ using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Shared;
 

@@ -3,6 +3,7 @@ using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Firms.Pages;
 

@@ -10,6 +10,7 @@ using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Firms.Pages;
 

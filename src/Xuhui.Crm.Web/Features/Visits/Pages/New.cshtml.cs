@@ -8,7 +8,6 @@ using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Reference;
@@ -17,6 +16,7 @@ using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
 using Xuhui.Crm.Web.Shared.Pages;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Visits.Pages;
 

@@ -15,6 +15,7 @@ using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
 using Xuhui.Crm.Web.Shared.Pages;
+using Xuhui.Crm.Web.Shared.Firms;
 
 namespace Xuhui.Crm.Web.Features.Workbench.Pages;
 
@@ -90,7 +91,7 @@ public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<Crm
                 || (f.Tier == FirmTier.Regular && (f.LastVisitOn ?? f.AssignedOn) < regularCut))
             .OrderBy(f => f.LastVisitOn ?? f.AssignedOn).Take(50)
             .ToListAsync(ct);
-        PastCadence = firms.Select(f => new FirmRow(f.Id, f.Name, f.Tier, f.LastVisitOn, Features.Firms.FirmDto.NextVisitDue(f, cadence)!.Value)).ToList();
+        PastCadence = firms.Select(f => new FirmRow(f.Id, f.Name, f.Tier, f.LastVisitOn, FirmDto.NextVisitDue(f, cadence)!.Value)).ToList();
 
         var until = Today.AddDays(CertificateHorizonDays);
         var manager = User.IsManager();

@@ -2,10 +2,9 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
 
-namespace Xuhui.Crm.Web.Features.Firms;
+namespace Xuhui.Crm.Web.Shared.Firms;
 
 /// <summary>Officers edit firms where they are lead or co-officer; supervisors and admins edit all; viewers none.</summary>
 public static class FirmAccess
