@@ -12,6 +12,7 @@ public sealed record CalendarYear(int Year, int WorkingDays, List<CalendarDayDto
 
 public sealed record WorkingDayAnswer(DateOnly Date, bool IsWorkingDay, CalendarDayKind? Kind, string? Name);
 
+[WritesTo(typeof(CalendarDay))]
 public sealed record CalendarDayRequest(CalendarDayKind? Kind, string? Name);
 
 public static class CalendarApi

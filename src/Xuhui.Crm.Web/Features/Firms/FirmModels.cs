@@ -12,6 +12,7 @@ public sealed record FinancialDto(
     decimal? HighTechRevenue);
 
 /// <summary>A firm as the API returns it; PUT accepts the same shape (read-only members are ignored).</summary>
+[WritesTo(typeof(Firm))]
 public sealed record FirmDto
 {
     public long Id { get; init; }
@@ -24,6 +25,7 @@ public sealed record FirmDto
     public string? CreditCodeOverrideReason { get; init; }
     public bool IsProspect { get; init; }
     /// <summary>Decided by the server (see CreateFirm.ResolveDistrict); in a request it may be absent, and a PUT may only repeat it.</summary>
+    [WritesColumn(nameof(Firm.DistrictCode))]
     public string? District { get; init; }
 
     /// <summary>Always the reference data's name of <see cref="District"/>; ignored in a request.</summary>
@@ -269,6 +271,7 @@ public sealed class FirmColumns
 
 public sealed record FirmPage(List<FirmDto> Items, int Total, int Page, int PageSize);
 
+[WritesTo(typeof(FirmStatusChange))]
 public sealed record StatusChangeRequest(FirmStatus? Status, DateOnly? EffectiveOn, string? Note);
 
 public sealed record StatusChangeDto(long Id, FirmStatus Status, DateOnly EffectiveOn, string? Note, long? RecordedById, DateTime RecordedAt);

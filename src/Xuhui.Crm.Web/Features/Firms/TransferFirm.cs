@@ -14,7 +14,8 @@ namespace Xuhui.Crm.Web.Features.Firms;
 /// <param name="EffectiveOn">The transfer date (default today): the firm counts for the old district before it, the new one from it.</param>
 /// <param name="LeadOfficerId">An officer of the new district who takes the firm and its open cases, tasks and requests.</param>
 /// <param name="Version">The firm's version as last read: a stale one is refused (409).</param>
-public sealed record TransferRequest(string? ToDistrict, DateOnly? EffectiveOn, long? LeadOfficerId, string? Note, int? Version);
+[WritesTo(typeof(Firm))]
+public sealed record TransferRequest([property: WritesColumn(nameof(Firm.DistrictCode))] string? ToDistrict, DateOnly? EffectiveOn, long? LeadOfficerId, string? Note, int? Version);
 
 public sealed record TransferResult(long FirmId, string FromDistrict, string ToDistrict, DateOnly EffectiveOn, long? LeadOfficerId, int CasesReassigned, int TasksReassigned, int RequestsReassigned, int Version);
 

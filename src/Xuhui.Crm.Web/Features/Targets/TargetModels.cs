@@ -1,3 +1,6 @@
+using Xuhui.Crm.Domain.Targets;
+using Xuhui.Crm.Web.Shared;
+
 namespace Xuhui.Crm.Web.Features.Targets;
 
 /// <param name="Provisional">True when the year's own count is not entered yet and an earlier year's stands in.</param>
@@ -77,14 +80,17 @@ public sealed record DistrictFigures(
 /// <param name="DistrictsWithoutCount">Districts with firms but no legal-person count yet: their firms count, their legal persons cannot.</param>
 public sealed record CityBreakdown(int HnteFirms, int LegalPersons, double? HntePer10k, List<string> DistrictsWithoutCount, List<DistrictFigures> Districts);
 
+[WritesTo(typeof(LegalPersonCount))]
 public sealed record LegalPersonCountRequest(int? Count, string? Source, DateOnly? PublishedOn, string? Note, int? Version);
 
 public sealed record LegalPersonCountDto(int Year, int Count, string Source, DateOnly? PublishedOn, string? Note, int Version, DateTime UpdatedAt, string? District = null);
 
+[WritesTo(typeof(IndicatorValue))]
 public sealed record IndicatorValueRequest(double? Value, string? Source, DateOnly? SourceDate, string? Note, int? Version);
 
 public sealed record IndicatorValueDto(string Code, string Period, DateOnly PeriodEnd, double Value, string Source, DateOnly SourceDate, string? Note, int Version, DateTime UpdatedAt, string? District = null);
 
-public sealed record IndicatorTargetRequest(double? Target, string? Note, int? Version);
+[WritesTo(typeof(IndicatorTarget))]
+public sealed record IndicatorTargetRequest([property: NumberRange(InputRules.MinTarget, InputRules.MaxAmount, "目标值应在 {0} 至 1e15 之间")] double? Target, string? Note, int? Version);
 
 public sealed record IndicatorTargetDto(string Code, int Year, double Target, string? Note, int Version, string? District = null);

@@ -19,6 +19,7 @@ namespace Xuhui.Crm.Web.Features.Contacts.Pages;
 [Authorize(Policy = Policies.Writer)]
 public sealed class ContactModel(CrmDbContext db, DataPaths paths, UiText t) : PageModel
 {
+    [WritesTo(typeof(Domain.Firms.Contact))]
     public sealed class ContactForm
     {
         public string? Name { get; set; }
