@@ -117,7 +117,7 @@ public static class TransferFirm
             db.FirmStatusChanges.Add(new FirmStatusChange
             {
                 FirmId = id, Status = firm.Status, EffectiveOn = Baseline, DistrictCode = from,
-                Note = "迁移前状态基线 (status before the transfer)", RecordedById = me, RecordedAt = now,
+                Note = StatusNotes.Baseline, RecordedById = me, RecordedAt = now,
             });
         }
 
@@ -125,13 +125,13 @@ public static class TransferFirm
         db.FirmStatusChanges.Add(new FirmStatusChange
         {
             FirmId = id, Status = FirmStatus.MovedOut, EffectiveOn = on, DistrictCode = from,
-            Note = $"迁往{reference.DistrictName(to)} (transferred to {to})" + (note is null ? string.Empty : "：" + note),
+            Note = StatusNotes.MovedTo(reference.DistrictName(to), note),
             RecordedById = me, RecordedAt = now,
         });
         db.FirmStatusChanges.Add(new FirmStatusChange
         {
             FirmId = id, Status = FirmStatus.MovedIn, EffectiveOn = on, DistrictCode = to,
-            Note = $"自{reference.DistrictName(from)}迁入 (transferred from {from})" + (note is null ? string.Empty : "：" + note),
+            Note = StatusNotes.MovedFrom(reference.DistrictName(from), note),
             RecordedById = me, RecordedAt = now,
         });
 

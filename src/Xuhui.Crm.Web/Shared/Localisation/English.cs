@@ -549,7 +549,7 @@ public static class English
         ["「{0}」的目标「{1}」无效，应为 ignore 或：{2}"] = "The target “{1}” of “{0}” is invalid; expected ignore or one of: {2}",
         ["上传内容不是有效的 multipart/form-data（分隔符缺失或错误、内容不完整）"] = "The upload is not valid multipart/form-data (missing or wrong boundary, or cut off)",
         ["上传文件不能超过 {0} MB"] = "The upload must not exceed {0} MB",
-        ["不支持旧版 Excel (.xls) 文件，请在 Excel 中另存为 .xlsx 或 CSV"] = "Legacy Excel (.xls) files are not supported; save the sheet as .xlsx or CSV in Excel",
+        ["不支持旧版 Excel 文件（.xls），请在 Excel 中另存为 .xlsx 或 CSV"] = "Legacy Excel (.xls) files are not supported; save the sheet as .xlsx or CSV in Excel",
         ["分级应为「重点」或「一般」，实际为「{0}」"] = "The tier must be “Key” or “Regular”, not “{0}”",
         ["名称不超过100字"] = "At most 100 characters",
         ["名称必填，不超过100字"] = "Required, at most 100 characters",
@@ -747,5 +747,9 @@ public static class English
         ["时长应为 0–1440 分钟"] = "0 to 1440 minutes",
         ["应为 0 至 1e15 之间的数值"] = "A number from 0 to 1e15",
         ["年份应在 1900 至 2100 之间"] = "A year from 1900 to 2100",
+        ["登记"] = "Registered",
+        ["迁移前状态基线"] = "Status before the transfer",
+        ["迁往{0}"] = "Transferred to {0}",
+        ["自{0}迁入"] = "Transferred from {0}",
     };
 }
