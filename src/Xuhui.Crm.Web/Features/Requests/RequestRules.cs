@@ -84,11 +84,10 @@ public static class RequestRules
     public static async Task<bool> CanEditAsync(CrmDbContext db, ClaimsPrincipal user, FirmRequest r, CancellationToken ct) =>
         user.IsManager() || (user.CanWrite() && (r.OwnerId == user.UserId() || await FirmAccess.CanEditAsync(db, user, r.FirmId, ct)));
 
-    /// <summary>The tracked request with its progress and firm name, or why the caller may not work it.</summary>
     /// <summary>
-    /// A tracked request to work on: not found, forbidden, a missing version where <paramref name="versionRequired"/>,
-    /// or a conflict with the stored request when the submitted <paramref name="version"/> is stale. A submitted version
-    /// also guards the save.
+    /// The tracked request with its progress and firm name, or why the caller may not work it: not found, forbidden, a
+    /// missing version where <paramref name="versionRequired"/>, or a conflict with the stored request when the submitted
+    /// <paramref name="version"/> is stale. A submitted version also guards the save.
     /// </summary>
     public static async Task<(FirmRequest? Request, string? FirmName, OutcomeFailure? Refused)> LoadForEditAsync(
         RequestServices s, ClaimsPrincipal user, long id, int? version, bool versionRequired, CancellationToken ct)
