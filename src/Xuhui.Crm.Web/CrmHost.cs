@@ -38,6 +38,7 @@ public static class CrmHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
+        services.AddSingleton<IFilterCodes>(sp => sp.GetRequiredService<ReferenceData>());
         services.AddCrmDatabase();
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);

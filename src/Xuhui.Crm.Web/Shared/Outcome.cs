@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Xuhui.Crm.Web.Shared;
 
@@ -138,9 +140,33 @@ public static class OutcomeHttp
         return o.Kind == OutcomeKind.Invalid ? o.Errors!.ToProblem() : o.ToProblemDetails();
     }
 
+    /// <summary>A read that fails only as a 403/404/409, never with field errors: the narrower union keeps the OpenAPI document exact.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOkOrProblem<T>(this Outcome<T> o) =>
+        o.IsOk ? TypedResults.Ok(o.Value) : o.ToProblemOnly();
+
+    /// <summary>A delete or action without a body that fails only as a 403/404/409.</summary>
+    public static Results<NoContent, ProblemHttpResult> ToNoContentOrProblem<T>(this Outcome<T> o) =>
+        o.IsOk ? TypedResults.NoContent() : o.ToProblemOnly();
+
+    /// <summary>A query that fails only with field errors (list filters).</summary>
+    public static Results<Ok<T>, ValidationProblem> ToOkOrInvalid<T>(this Outcome<T> o) =>
+        o.IsOk ? TypedResults.Ok(o.Value) : o.ToInvalidOnly();
+
+    /// <summary>A use case that already wrote the response body (a streamed export): only refused filters answer here.</summary>
+    public static Results<EmptyHttpResult, ValidationProblem> ToEmptyOrInvalid<T>(this Outcome<T> o) =>
+        o.IsOk ? TypedResults.Empty : o.ToInvalidOnly();
+
     /// <summary>A failed outcome as its 400/403/404/409 (a ValidationProblem for field errors, a problem otherwise).</summary>
     public static IResult ToProblem<T>(this Outcome<T> o) =>
         o.Kind == OutcomeKind.Invalid ? o.Errors!.ToProblem() : o.ToProblemDetails();
+
+    private static ProblemHttpResult ToProblemOnly<T>(this Outcome<T> o) => o.Kind == OutcomeKind.Invalid
+        ? throw new InvalidOperationException("This endpoint answers no field errors, yet its use case gave some.")
+        : o.ToProblemDetails();
+
+    private static ValidationProblem ToInvalidOnly<T>(this Outcome<T> o) => o.Kind == OutcomeKind.Invalid
+        ? o.Errors!.ToProblem()
+        : throw new InvalidOperationException($"This endpoint answers only field errors, yet its use case gave {o.Kind}.");
 
     private static ProblemHttpResult ToProblemDetails<T>(this Outcome<T> o) => o.Kind switch
     {
@@ -149,4 +175,33 @@ public static class OutcomeHttp
         OutcomeKind.Conflict => Problems.Conflict(o.Message ?? string.Empty, o.Current),
         _ => throw new InvalidOperationException($"Outcome {o.Kind} is not a problem."),
     };
+}
+
+/// <summary>The pages' one answer to a refused save, beside <see cref="Outcome{T}.CopyTo"/>.</summary>
+public static class OutcomePages
+{
+    /// <summary>
+    /// Forbidden is a 403; a stale save keeps what was typed in the form and hands the stored representation to
+    /// <paramref name="stale"/> (show it, take its version) so one more click saves over it; anything else lands in
+    /// ModelState under <paramref name="prefix"/>.
+    /// </summary>
+    public static IActionResult ToRefusedPage<T, TCurrent>(this Outcome<T> outcome, PageModel page, string prefix, Action<TCurrent> stale)
+        where TCurrent : class
+    {
+        if (outcome.Kind == OutcomeKind.Forbidden)
+        {
+            return page.Forbid();
+        }
+
+        if (outcome.IsConflict && outcome.Current is TCurrent now)
+        {
+            stale(now);
+            // Cleared so the form renders the stored version just taken, not the posted one; the typed values are the model's own.
+            page.ModelState.Clear();
+            return page.Page();
+        }
+
+        outcome.CopyTo(page.ModelState, prefix);
+        return page.Page();
+    }
 }

@@ -1,3 +1,5 @@
+using Xuhui.Crm.Web.Shared;
+
 namespace Xuhui.Crm.Web.Features.Calendar;
 
 public enum CalendarDayKind
@@ -10,6 +12,7 @@ public enum CalendarDayKind
 }
 
 /// <summary>An exception to Monday–Friday, kept by an admin from the State Council's yearly notice.</summary>
+[UserContent]
 public sealed class CalendarDay
 {
     public DateOnly Date { get; set; }

@@ -1,4 +1,5 @@
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Calendar;
 
@@ -11,6 +12,7 @@ public sealed record CalendarYear(int Year, int WorkingDays, List<CalendarDayDto
 
 public sealed record WorkingDayAnswer(DateOnly Date, bool IsWorkingDay, CalendarDayKind? Kind, string? Name);
 
+[WritesTo(typeof(CalendarDay))]
 public sealed record CalendarDayRequest(CalendarDayKind? Kind, string? Name);
 
 /// <summary>What the calendar use cases and queries need, bound as one <c>[AsParameters]</c> record by the API.</summary>

@@ -1,17 +1,22 @@
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Programs;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Cases;
 
+[WritesTo(typeof(Case))]
 public sealed record CreateCaseRequest(string? Program, string? Stage, long? OwnerId, DateOnly? On, string? Note);
 
+[WritesTo(typeof(CaseTransition))]
 public sealed record TransitionRequest(string? FromStage, string? ToStage, DateOnly? On, string? Note);
 
-public sealed record CertificateRequest(int? Version, string? Number, DateOnly? IssuedOn, DateOnly? ExpiresOn);
+[WritesTo(typeof(Case))]
+public sealed record CertificateRequest(int? Version, [property: WritesColumn(nameof(Case.CertificateNumber))] string? Number, DateOnly? IssuedOn, DateOnly? ExpiresOn);
 
 public sealed record AnnualReportRequest(int? Year, DateOnly? FiledOn);
 
 /// <summary>Programme data a case owner maintains; PUT replaces all of it.</summary>
+[WritesTo(typeof(Case))]
 public sealed record CaseUpdateRequest(
     int? Version,
     long? OwnerId,

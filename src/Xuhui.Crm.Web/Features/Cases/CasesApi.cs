@@ -24,16 +24,13 @@ public static class CasesApi
     public static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
         string? program, string? stage, long? ownerId, bool? open, long? firmId, int? page, int? pageSize,
         [AsParameters] CaseServices s, CancellationToken ct)
-    {
-        var outcome = await CaseQueries.ListAsync(new(program, stage, ownerId, open, firmId, page, pageSize), s, ct);
-        return outcome.IsOk ? TypedResults.Ok(outcome.Value) : outcome.Errors!.ToProblem();
-    }
+        => (await CaseQueries.ListAsync(new(program, stage, ownerId, open, firmId, page, pageSize), s, ct)).ToOkOrInvalid();
 
     public static async Task<Results<Ok<List<CaseDto>>, ProblemHttpResult>> ForFirm(long firmId, [AsParameters] CaseServices s, CancellationToken ct) =>
-        OkOrNotFound(await CaseQueries.ForFirmAsync(firmId, s, ct));
+        (await CaseQueries.ForFirmAsync(firmId, s, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> Get(long id, [AsParameters] CaseServices s, CancellationToken ct) =>
-        OkOrNotFound(await CaseQueries.GetAsync(id, s, ct));
+        (await CaseQueries.GetAsync(id, s, ct)).ToOkOrProblem();
 
     public static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> Create(
         long firmId, CreateCaseRequest request, ClaimsPrincipal user, [AsParameters] CaseServices s, CancellationToken ct) =>
@@ -54,8 +51,4 @@ public static class CasesApi
     public static async Task<Results<Ok<CaseDto>, ValidationProblem, ProblemHttpResult>> AnnualReport(
         long id, AnnualReportRequest request, ClaimsPrincipal user, [AsParameters] CaseServices s, CancellationToken ct) =>
         (await FileAnnualReport.HandleAsync(new(id, request), user, s, ct)).ToOk();
-
-    /// <summary>The reads answer only 200 or 404, and keep that narrower union in the OpenAPI document.</summary>
-    private static Results<Ok<T>, ProblemHttpResult> OkOrNotFound<T>(Outcome<T> outcome) =>
-        outcome.IsOk ? TypedResults.Ok(outcome.Value) : Problems.NotFound(outcome.Message ?? string.Empty);
 }

@@ -4,6 +4,7 @@ using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Contacts;
 
+[WritesTo(typeof(Contact))]
 public sealed record ContactRequest(int? Version, string? Name, string? Title, string? Phone, string? Email, string? WeChat)
 {
     /// <summary>The request's fields onto the entity, trimmed (blank optional fields are stored as null).</summary>

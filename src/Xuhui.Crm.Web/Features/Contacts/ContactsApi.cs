@@ -19,10 +19,10 @@ public static class ContactsApi
     }
 
     public static async Task<Results<Ok<List<ContactDto>>, ProblemHttpResult>> List(long firmId, ClaimsPrincipal user, [AsParameters] ContactServices s, CancellationToken ct) =>
-        OkOrProblem(await ContactQueries.ListAsync(s.Db, user, firmId, ct));
+        (await ContactQueries.ListAsync(s.Db, user, firmId, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<ContactDto>, ProblemHttpResult>> Get(long id, ClaimsPrincipal user, [AsParameters] ContactServices s, CancellationToken ct) =>
-        OkOrProblem(await ContactQueries.GetAsync(s.Db, user, id, ct));
+        (await ContactQueries.GetAsync(s.Db, user, id, ct)).ToOkOrProblem();
 
     public static async Task<Results<Created<ContactDto>, ValidationProblem, ProblemHttpResult>> Create(
         long firmId, ContactRequest request, ClaimsPrincipal user, [AsParameters] ContactServices s, CancellationToken ct) =>
@@ -33,14 +33,8 @@ public static class ContactsApi
         (await UpdateContact.HandleAsync(new(id, request), user, s, ct)).ToOk();
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Archive(long id, ClaimsPrincipal user, [AsParameters] ContactServices s, CancellationToken ct) =>
-        NoContentOrProblem(await ArchiveContact.HandleAsync(new(id), user, s, ct));
+        (await ArchiveContact.HandleAsync(new(id), user, s, ct)).ToNoContentOrProblem();
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Erase(long id, [AsParameters] ContactServices s, CancellationToken ct) =>
-        NoContentOrProblem(await EraseContact.HandleAsync(new(id), s, ct));
-
-    private static Results<Ok<T>, ProblemHttpResult> OkOrProblem<T>(Outcome<T> outcome) =>
-        outcome.IsOk ? TypedResults.Ok(outcome.Value) : (ProblemHttpResult)outcome.ToProblem();
-
-    private static Results<NoContent, ProblemHttpResult> NoContentOrProblem<T>(Outcome<T> outcome) =>
-        outcome.IsOk ? TypedResults.NoContent() : (ProblemHttpResult)outcome.ToProblem();
+        (await EraseContact.HandleAsync(new(id), s, ct)).ToNoContentOrProblem();
 }

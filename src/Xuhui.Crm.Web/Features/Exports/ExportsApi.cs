@@ -19,17 +19,13 @@ public static class ExportsApi
 
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> Firms(
         [AsParameters] FirmQuery query, string? format, HttpContext http, ClaimsPrincipal user, [AsParameters] ExportServices s, CancellationToken ct) =>
-        Written(await ExportFirms.HandleAsync(new(query, format), http, user, s, ct));
+        (await ExportFirms.HandleAsync(new(query, format), http, user, s, ct)).ToEmptyOrInvalid();
 
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> Cases(
         string? program, string? stage, long? ownerId, bool? open, long? firmId, string? format, HttpContext http, [AsParameters] ExportServices s, CancellationToken ct) =>
-        Written(await ExportCases.HandleAsync(new(program, stage, ownerId, open, firmId, format), http, s, ct));
+        (await ExportCases.HandleAsync(new(program, stage, ownerId, open, firmId, format), http, s, ct)).ToEmptyOrInvalid();
 
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> Visits(
         long? firmId, long? officerId, DateOnly? from, DateOnly? to, string? status, string? format, HttpContext http, [AsParameters] ExportServices s, CancellationToken ct) =>
-        Written(await ExportVisits.HandleAsync(new(firmId, officerId, from, to, status, format), http, s, ct));
-
-    /// <summary>The sheet is already in the response body; only refused filters answer here.</summary>
-    private static Results<EmptyHttpResult, ValidationProblem> Written(Outcome<bool> outcome) =>
-        outcome.IsOk ? TypedResults.Empty : outcome.Errors!.ToProblem();
+        (await ExportVisits.HandleAsync(new(firmId, officerId, from, to, status, format), http, s, ct)).ToEmptyOrInvalid();
 }

@@ -59,8 +59,7 @@ public static class CreateFirm
         {
             Status = request.Status,
             EffectiveOn = request.EstablishedOn is { } est && est <= today && request.Status == FirmStatus.Active ? est : today,
-            // Stored history, not a message: kept as the rows already written (and the importer's) read.
-            Note = "登记 (registered in the system)",
+            Note = StatusNotes.Registered,
             RecordedById = me,
             RecordedAt = clock.GetUtcNow().UtcDateTime,
         });

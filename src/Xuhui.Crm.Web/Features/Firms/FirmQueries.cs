@@ -98,10 +98,10 @@ public static class FirmQueries
             return Outcome.NotFound(Messages.FirmNotFound(id));
         }
 
-        return Outcome.Ok(await db.FirmStatusChanges.AsNoTracking().Where(s => s.FirmId == id)
+        return Outcome.Ok((await db.FirmStatusChanges.AsNoTracking().Where(s => s.FirmId == id)
             .OrderBy(s => s.EffectiveOn).ThenBy(s => s.Id)
             .Select(s => new StatusChangeDto(s.Id, s.Status, s.EffectiveOn, s.Note, s.RecordedById, s.RecordedAt))
-            .ToListAsync(ct));
+            .ToListAsync(ct)).ConvertAll(s => s with { Note = StatusNotes.Show(s.Note) }));
     }
 
     private static AuditChange MaskContactChange(AuditChange c) => c.Field switch

@@ -55,18 +55,18 @@ public static class FirmsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> Archive(long id, ClaimsPrincipal user, [AsParameters] FirmServices s, CancellationToken ct)
     {
         var outcome = await ArchiveFirm.HandleAsync(new(id), user, s, ct);
-        return outcome.IsOk ? TypedResults.NoContent() : (ProblemHttpResult)outcome.ToProblem();
+        return outcome.ToNoContentOrProblem();
     }
 
     public static async Task<Results<Ok<List<AuditEntryDto>>, ProblemHttpResult>> Audit(
         long id, ClaimsPrincipal user, [AsParameters] FirmServices s, int? limit, CancellationToken ct) =>
-        OkOrProblem(await FirmQueries.AuditAsync(s.Db, user, id, limit, ct));
+        (await FirmQueries.AuditAsync(s.Db, user, id, limit, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<HnteCheckResult>, ProblemHttpResult>> HnteCheckFor(long id, DateOnly? asOf, [AsParameters] FirmServices s, CancellationToken ct) =>
-        OkOrProblem(await FirmQueries.HnteCheckAsync(s.Db, id, asOf, s.Clock, ct));
+        (await FirmQueries.HnteCheckAsync(s.Db, id, asOf, s.Clock, ct)).ToOkOrProblem();
 
     public static async Task<Results<Ok<List<StatusChangeDto>>, ProblemHttpResult>> StatusChanges(long id, [AsParameters] FirmServices s, CancellationToken ct) =>
-        OkOrProblem(await FirmQueries.StatusChangesAsync(s.Db, id, ct));
+        (await FirmQueries.StatusChangesAsync(s.Db, id, ct)).ToOkOrProblem();
 
     public static async Task<Results<Created<StatusChangeDto>, ValidationProblem, ProblemHttpResult>> AddStatus(
         long id, StatusChangeRequest request, ClaimsPrincipal user, [AsParameters] FirmServices s, CancellationToken ct) =>
@@ -75,8 +75,4 @@ public static class FirmsApi
     public static async Task<Results<Ok<TransferResult>, ValidationProblem, ProblemHttpResult>> Transfer(
         long id, TransferRequest request, ClaimsPrincipal user, [AsParameters] FirmServices s, CancellationToken ct) =>
         (await TransferFirm.HandleAsync(new(id, request), user, s, ct)).ToOk();
-
-    /// <summary>A read that fails only as a 404/403 (never with field errors).</summary>
-    private static Results<Ok<T>, ProblemHttpResult> OkOrProblem<T>(Outcome<T> outcome) =>
-        outcome.IsOk ? TypedResults.Ok(outcome.Value) : (ProblemHttpResult)outcome.ToProblem();
 }

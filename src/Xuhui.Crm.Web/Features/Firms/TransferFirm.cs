@@ -14,7 +14,8 @@ namespace Xuhui.Crm.Web.Features.Firms;
 /// <param name="EffectiveOn">The transfer date (default today): the firm counts for the old district before it, the new one from it.</param>
 /// <param name="LeadOfficerId">An officer of the new district who takes the firm and its open cases, tasks and requests.</param>
 /// <param name="Version">The firm's version as last read: a stale one is refused (409).</param>
-public sealed record TransferRequest(string? ToDistrict, DateOnly? EffectiveOn, long? LeadOfficerId, string? Note, int? Version);
+[WritesTo(typeof(Firm))]
+public sealed record TransferRequest([property: WritesColumn(nameof(Firm.DistrictCode))] string? ToDistrict, DateOnly? EffectiveOn, long? LeadOfficerId, string? Note, int? Version);
 
 public sealed record TransferResult(long FirmId, string FromDistrict, string ToDistrict, DateOnly EffectiveOn, long? LeadOfficerId, int CasesReassigned, int TasksReassigned, int RequestsReassigned, int Version);
 
@@ -116,7 +117,7 @@ public static class TransferFirm
             db.FirmStatusChanges.Add(new FirmStatusChange
             {
                 FirmId = id, Status = firm.Status, EffectiveOn = Baseline, DistrictCode = from,
-                Note = "迁移前状态基线 (status before the transfer)", RecordedById = me, RecordedAt = now,
+                Note = StatusNotes.Baseline, RecordedById = me, RecordedAt = now,
             });
         }
 
@@ -124,13 +125,13 @@ public static class TransferFirm
         db.FirmStatusChanges.Add(new FirmStatusChange
         {
             FirmId = id, Status = FirmStatus.MovedOut, EffectiveOn = on, DistrictCode = from,
-            Note = $"迁往{reference.DistrictName(to)} (transferred to {to})" + (note is null ? string.Empty : "：" + note),
+            Note = StatusNotes.MovedTo(reference.DistrictName(to), note),
             RecordedById = me, RecordedAt = now,
         });
         db.FirmStatusChanges.Add(new FirmStatusChange
         {
             FirmId = id, Status = FirmStatus.MovedIn, EffectiveOn = on, DistrictCode = to,
-            Note = $"自{reference.DistrictName(from)}迁入 (transferred from {from})" + (note is null ? string.Empty : "：" + note),
+            Note = StatusNotes.MovedFrom(reference.DistrictName(from), note),
             RecordedById = me, RecordedAt = now,
         });
 

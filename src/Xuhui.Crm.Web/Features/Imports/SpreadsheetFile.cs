@@ -86,7 +86,7 @@ public sealed class SpreadsheetFile : IDisposable
 
         if (span.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0 }))
         {
-            throw new ImportRejectedException(Catalogue.T("不支持旧版 Excel (.xls) 文件，请在 Excel 中另存为 .xlsx 或 CSV"));
+            throw new ImportRejectedException(Catalogue.T("不支持旧版 Excel 文件（.xls），请在 Excel 中另存为 .xlsx 或 CSV"));
         }
 
         var extension = System.IO.Path.GetExtension(fileName).ToLowerInvariant();

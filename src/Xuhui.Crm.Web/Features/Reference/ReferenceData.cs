@@ -25,10 +25,22 @@ public sealed record ReferenceFile(
     List<DepartmentRef>? Departments = null);
 
 /// <summary>Reference data from seed/reference: programmes with stages and transitions, zones, industries, indicators.</summary>
-public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file)
+public sealed class ReferenceData(ProgramCatalog programs, ReferenceFile file) : IFilterCodes
 {
     public ProgramCatalog Programs { get; } = programs;
     public ReferenceFile File { get; } = file;
+
+    /// <summary>The codes the list filters accept, for the shared query rules.</summary>
+    public IEnumerable<string>? Allowed(string filter, string? program) => filter switch
+    {
+        "program" => Programs.Programs.Select(x => x.Code),
+        "stage" => (Programs.Find(program) is { } one ? [one] : Programs.Programs).SelectMany(x => x.Stages).Select(x => x.Code).Distinct(),
+        "zone" => File.Zones.Select(z => z.Code),
+        "industry" => File.Industries.Select(i => i.Code),
+        "category" => (File.RequestCategories ?? []).Select(c => c.Code),
+        "department" => (File.Departments ?? []).Select(d => d.Code),
+        _ => null,
+    };
 
     public bool IsZone(string code) => File.Zones.Any(z => z.Code == code);
 

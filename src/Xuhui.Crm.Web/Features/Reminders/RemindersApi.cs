@@ -12,7 +12,7 @@ namespace Xuhui.Crm.Web.Features.Reminders;
 
 public sealed record ReminderList(DateOnly Date, int Count, List<ReminderItem> Items);
 
-public sealed record SnoozeRequest(DateOnly? Until, int? Days);
+public sealed record SnoozeRequest(DateOnly? Until, [property: NumberRange(1, 366, "天数应为 1–366")] int? Days);
 
 public sealed record ReminderStateDto(string Key, DateTime? DismissedAt, DateOnly? SnoozedUntil);
 

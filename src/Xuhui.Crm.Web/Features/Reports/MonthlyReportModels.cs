@@ -1,4 +1,5 @@
 using Xuhui.Crm.Web.Features.Targets;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Reports;
 
@@ -90,4 +91,5 @@ public sealed record RequestSatisfaction(int Satisfied, int Basically, int Dissa
 /// <summary>Summary of one stored snapshot revision.</summary>
 public sealed record SnapshotInfo(string Month, int Revision, DateTime TakenAt, long? TakenById, string Trigger, string? Reason);
 
+[WritesTo(typeof(Domain.Targets.MonthlySnapshot))]
 public sealed record SnapshotRequest(string? Reason);

@@ -15,7 +15,7 @@ public static class AddProgress
     public static async Task<Outcome<RequestDto>> HandleAsync(Command c, ClaimsPrincipal user, RequestServices s, CancellationToken ct)
     {
         var request = c.Input;
-        var (r, firmName, refused) = await RequestRules.LoadForEditAsync(s.Db, user, c.Id, ct);
+        var (r, firmName, refused) = await RequestRules.LoadForEditAsync(s, user, c.Id, version: null, versionRequired: false, ct);
         if (refused is { } failure)
         {
             return failure;

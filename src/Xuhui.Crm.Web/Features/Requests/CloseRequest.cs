@@ -15,18 +15,13 @@ public static class CloseRequest
     public static async Task<Outcome<RequestDto>> HandleAsync(Command c, ClaimsPrincipal user, RequestServices s, CancellationToken ct)
     {
         var request = c.Input;
-        var (r, firmName, refused) = await RequestRules.LoadForEditAsync(s.Db, user, c.Id, ct);
+        var (r, firmName, refused) = await RequestRules.LoadForEditAsync(s, user, c.Id, request.Version, versionRequired: false, ct);
         if (refused is { } failure)
         {
             return failure;
         }
 
         var today = ShanghaiTime.Today(s.Clock);
-        if (request.Version is { } version && version != r!.Version)
-        {
-            return Outcome.Conflict(RequestRules.Stale(version, r.Version), RequestDto.From(r, firmName, today, true));
-        }
-
         var errors = new Errors();
         if (request.Outcome is not (RequestStatus.Resolved or RequestStatus.CannotResolve))
         {
@@ -52,11 +47,6 @@ public static class CloseRequest
         if (errors.Any)
         {
             return Outcome.Invalid(errors);
-        }
-
-        if (request.Version is { } v)
-        {
-            s.Db.Entry(r).Property(x => x.Version).OriginalValue = v;
         }
 
         r.Status = request.Outcome!.Value;

@@ -1,9 +1,11 @@
 using Xuhui.Crm.Domain.Requests;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Reference;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Requests;
 
+[WritesTo(typeof(FirmRequest))]
 public sealed record RequestCreate(
     long? FirmId,
     long? VisitId,
@@ -16,11 +18,14 @@ public sealed record RequestCreate(
     DateOnly? Deadline);
 
 /// <summary>PUT body: the editable members with the version read.</summary>
+[WritesTo(typeof(FirmRequest))]
 public sealed record RequestUpdate(int? Version, string? Category, string? Description, string? Department, long? OwnerId, DateOnly? Deadline, RequestStatus? Status);
 
+[WritesTo(typeof(RequestProgress))]
 public sealed record ProgressCreate(string? Note, RequestStatus? Status, DateOnly? On);
 
 /// <param name="Outcome">resolved or cannot-resolve.</param>
+[WritesTo(typeof(FirmRequest))]
 public sealed record RequestClose(int? Version, RequestStatus? Outcome, string? Resolution, Satisfaction? Satisfaction, DateOnly? ClosedOn);
 
 public sealed record ProgressDto(long Id, DateOnly On, string Note, RequestStatus? StatusAfter, long ById, DateTime At);

@@ -8,6 +8,7 @@ using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
 using Xuhui.Crm.Web.Shared.Firms;
+using Xuhui.Crm.Domain.Time;
 
 namespace Xuhui.Crm.Web.Features.Requests;
 
@@ -83,10 +84,15 @@ public static class RequestRules
     public static async Task<bool> CanEditAsync(CrmDbContext db, ClaimsPrincipal user, FirmRequest r, CancellationToken ct) =>
         user.IsManager() || (user.CanWrite() && (r.OwnerId == user.UserId() || await FirmAccess.CanEditAsync(db, user, r.FirmId, ct)));
 
-    /// <summary>The tracked request with its progress and firm name, or why the caller may not work it.</summary>
+    /// <summary>
+    /// The tracked request with its progress and firm name, or why the caller may not work it: not found, forbidden, a
+    /// missing version where <paramref name="versionRequired"/>, or a conflict with the stored request when the submitted
+    /// <paramref name="version"/> is stale. A submitted version also guards the save.
+    /// </summary>
     public static async Task<(FirmRequest? Request, string? FirmName, OutcomeFailure? Refused)> LoadForEditAsync(
-        CrmDbContext db, ClaimsPrincipal user, long id, CancellationToken ct)
+        RequestServices s, ClaimsPrincipal user, long id, int? version, bool versionRequired, CancellationToken ct)
     {
+        var db = s.Db;
         var r = await db.Requests.Include(x => x.Progress).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (r is null)
         {
@@ -98,7 +104,19 @@ public static class RequestRules
             return (r, null, Outcome.Forbidden(Text.T("只有承办人、企业专员、科长或管理员可以处理该诉求")));
         }
 
-        return (r, await db.Firms.Where(f => f.Id == r.FirmId).Select(f => f.Name).FirstAsync(ct), null);
+        var firmName = await db.Firms.Where(f => f.Id == r.FirmId).Select(f => f.Name).FirstAsync(ct);
+        if (version is not { } submitted)
+        {
+            return (r, firmName, versionRequired ? Outcome.Invalid("version", Problems.VersionRequired) : null);
+        }
+
+        if (submitted != r.Version)
+        {
+            return (r, firmName, Outcome.Conflict(Stale(submitted, r.Version), RequestDto.From(r, firmName, ShanghaiTime.Today(s.Clock), true)));
+        }
+
+        db.Entry(r).Property(x => x.Version).OriginalValue = submitted;
+        return (r, firmName, null);
     }
 
     /// <summary>Saves a worked request; a concurrent edit answers 409 with the stored request.</summary>

@@ -13,25 +13,15 @@ public static class UpdateRequest
     public static async Task<Outcome<RequestDto>> HandleAsync(Command c, ClaimsPrincipal user, RequestServices s, CancellationToken ct)
     {
         var request = c.Input;
-        var (r, firmName, refused) = await RequestRules.LoadForEditAsync(s.Db, user, c.Id, ct);
+        var (r, firmName, refused) = await RequestRules.LoadForEditAsync(s, user, c.Id, request.Version, versionRequired: true, ct);
         if (refused is { } failure)
         {
             return failure;
         }
 
         var today = ShanghaiTime.Today(s.Clock);
-        if (request.Version is null)
-        {
-            return Outcome.Invalid("version", Problems.VersionRequired);
-        }
-
-        if (request.Version != r!.Version)
-        {
-            return Outcome.Conflict(RequestRules.Stale(request.Version.Value, r.Version), RequestDto.From(r, firmName, today, true));
-        }
-
         var errors = new Errors();
-        await RequestRules.ValidateAsync(errors, string.Empty, request.Category, request.Description, request.Department, request.OwnerId, r.FirmId, s.Db, s.Reference, ct);
+        await RequestRules.ValidateAsync(errors, string.Empty, request.Category, request.Description, request.Department, request.OwnerId, r!.FirmId, s.Db, s.Reference, ct);
         if (r.IsClosed)
         {
             errors.Add("status", Text.T("诉求已办结，不能再修改"));
@@ -52,7 +42,6 @@ public static class UpdateRequest
             return Outcome.Invalid(errors);
         }
 
-        s.Db.Entry(r).Property(x => x.Version).OriginalValue = request.Version.Value;
         r.Category = request.Category!;
         r.Description = request.Description!.Trim();
         r.Department = request.Department;

@@ -1,4 +1,5 @@
 using Xuhui.Crm.Domain.Targets;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Targets;
 
@@ -79,6 +80,7 @@ public sealed record DistrictFigures(
 /// <param name="DistrictsWithoutCount">Districts with firms but no legal-person count yet: their firms count, their legal persons cannot.</param>
 public sealed record CityBreakdown(int HnteFirms, int LegalPersons, double? HntePer10k, List<string> DistrictsWithoutCount, List<DistrictFigures> Districts);
 
+[WritesTo(typeof(LegalPersonCount))]
 public sealed record LegalPersonCountRequest(int? Count, string? Source, DateOnly? PublishedOn, string? Note, int? Version);
 
 public sealed record LegalPersonCountDto(int Year, int Count, string Source, DateOnly? PublishedOn, string? Note, int Version, DateTime UpdatedAt, string? District = null)
@@ -86,6 +88,7 @@ public sealed record LegalPersonCountDto(int Year, int Count, string Source, Dat
     public static LegalPersonCountDto From(LegalPersonCount l) => new(l.Year, l.Count, l.Source, l.PublishedOn, l.Note, l.Version, l.UpdatedAt, l.DistrictCode);
 }
 
+[WritesTo(typeof(IndicatorValue))]
 public sealed record IndicatorValueRequest(double? Value, string? Source, DateOnly? SourceDate, string? Note, int? Version);
 
 public sealed record IndicatorValueDto(string Code, string Period, DateOnly PeriodEnd, double Value, string Source, DateOnly SourceDate, string? Note, int Version, DateTime UpdatedAt, string? District = null)
@@ -93,7 +96,8 @@ public sealed record IndicatorValueDto(string Code, string Period, DateOnly Peri
     public static IndicatorValueDto From(IndicatorValue v) => new(v.Code, v.Period, v.PeriodEnd, v.Value, v.Source, v.SourceDate, v.Note, v.Version, v.UpdatedAt, v.DistrictCode);
 }
 
-public sealed record IndicatorTargetRequest(double? Target, string? Note, int? Version);
+[WritesTo(typeof(IndicatorTarget))]
+public sealed record IndicatorTargetRequest([property: NumberRange(InputRules.MinTarget, InputRules.MaxAmount, "目标值应在 {0} 至 1e15 之间")] double? Target, string? Note, int? Version);
 
 public sealed record IndicatorTargetDto(string Code, int Year, double Target, string? Note, int Version, string? District = null)
 {

@@ -1,11 +1,14 @@
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Tasks;
 
+[WritesTo(typeof(FollowUpTask))]
 public sealed record TaskRequest(int? Version, long? FirmId, long? CaseId, long? AssigneeId, string? Title, string? Kind, DateOnly? DueOn);
 
-public sealed record CompleteTaskRequest(int? Version, DateOnly? CompletedOn, string? Note);
+[WritesTo(typeof(FollowUpTask))]
+public sealed record CompleteTaskRequest(int? Version, DateOnly? CompletedOn, [property: WritesColumn(nameof(FollowUpTask.CompletionNote))] string? Note);
 
 public sealed record TaskDto(
     long Id,

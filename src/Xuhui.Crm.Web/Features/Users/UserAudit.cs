@@ -7,6 +7,7 @@ using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Users;
 
@@ -70,7 +71,7 @@ public static class UserAudit
     {
         if (!await UserDirectory.Visible(db).AnyAsync(u => u.Id == id, ct))
         {
-            return Problems.NotFound($"用户 {id} 不存在 (user not found)");
+            return Problems.NotFound(Messages.UserNotFound(id));
         }
 
         var take = Math.Clamp(limit ?? 500, 1, 5000);

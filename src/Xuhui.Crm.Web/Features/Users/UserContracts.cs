@@ -1,9 +1,11 @@
 using Xuhui.Crm.Domain.Users;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Users;
 
 /// <param name="District">The user's district (GB/T 2260 code); see <see cref="UserRules.ResolveDistrict"/> for when it may be omitted.</param>
-public sealed record UserRequest(int? Version, string? UserName, string? DisplayName, string? Email, string? Role, long? SupervisorId, string? Password, string? District = null);
+[WritesTo(typeof(User))]
+public sealed record UserRequest(int? Version, string? UserName, string? DisplayName, string? Email, string? Role, long? SupervisorId, string? Password, [property: WritesColumn(nameof(User.DistrictCode))] string? District = null);
 
 public sealed record DeactivateRequest(long? HandOverTo);
 

@@ -7,11 +7,14 @@ using Xuhui.Crm.Web.Shared;
 namespace Xuhui.Crm.Web.Features.Visits;
 
 /// <summary>A firm request (诉求) raised at the visit, tracked to closure in the request ledger.</summary>
+[WritesTo(typeof(Domain.Requests.FirmRequest))]
 public sealed record RaisedRequest(string? Category, string? Description, string? Department, long? OwnerId, DateOnly? Deadline);
 
+[WritesTo(typeof(FollowUpTask))]
 public sealed record FollowUpRequest(string? Title, DateOnly? DueOn, long? AssigneeId, long? CaseId, string? Kind);
 
 /// <summary>One form for a visit: what happened, who was there, what the firm asked for, and the follow-ups it creates.</summary>
+[WritesTo(typeof(Visit))]
 public sealed record VisitRequest(
     int? Version,
     long? FirmId,
@@ -19,7 +22,7 @@ public sealed record VisitRequest(
     VisitKind? Kind,
     DateOnly? On,
     DateTime? StartsAt,
-    int? DurationMinutes,
+    [property: NumberRange(0, 24 * 60, "时长应为 0–1440 分钟")] int? DurationMinutes,
     string? Location,
     List<long>? OfficerIds,
     List<long>? ContactIds,

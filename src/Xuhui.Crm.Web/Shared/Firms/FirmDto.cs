@@ -11,6 +11,7 @@ public sealed record FinancialDto(
     decimal? HighTechRevenue);
 
 /// <summary>A firm as the API returns it; PUT accepts the same shape (read-only members are ignored).</summary>
+[WritesTo(typeof(Firm))]
 public sealed record FirmDto
 {
     public long Id { get; init; }
@@ -23,6 +24,7 @@ public sealed record FirmDto
     public string? CreditCodeOverrideReason { get; init; }
     public bool IsProspect { get; init; }
     /// <summary>Decided by the server (see CreateFirm.ResolveDistrict); in a request it may be absent, and a PUT may only repeat it.</summary>
+    [WritesColumn(nameof(Firm.DistrictCode))]
     public string? District { get; init; }
 
     /// <summary>Always the reference data's name of <see cref="District"/>; ignored in a request.</summary>

@@ -60,21 +60,7 @@ public sealed class CertificateModel(CrmDbContext db, ReferenceData reference, T
             return Redirect($"/cases/{id}");
         }
 
-        if (outcome.Kind == OutcomeKind.Forbidden)
-        {
-            return Forbid();
-        }
-
-        if (outcome.IsConflict && outcome.Current is CaseDto now)
-        {
-            Current = now;
-            Form.Version = now.Version;
-            ModelState.Clear();
-            return Page();
-        }
-
-        outcome.CopyTo(ModelState, nameof(Form));
-        return Page();
+        return outcome.ToRefusedPage(this, nameof(Form), (CaseDto now) => (Current, Form.Version) = (now, now.Version));
     }
 
     private async Task<IActionResult?> LoadAsync(long id, CancellationToken ct)

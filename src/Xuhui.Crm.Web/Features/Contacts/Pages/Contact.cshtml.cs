@@ -19,6 +19,7 @@ namespace Xuhui.Crm.Web.Features.Contacts.Pages;
 [Authorize(Policy = Policies.Writer)]
 public sealed class ContactModel(CrmDbContext db, DataPaths paths, UiText t) : PageModel
 {
+    [WritesTo(typeof(Domain.Firms.Contact))]
     public sealed class ContactForm
     {
         public string? Name { get; set; }
@@ -71,22 +72,7 @@ public sealed class ContactModel(CrmDbContext db, DataPaths paths, UiText t) : P
             return Redirect($"/firms/{firmId}#h-contacts");
         }
 
-        if (outcome.Kind == OutcomeKind.Forbidden)
-        {
-            return Forbid();
-        }
-
-        if (outcome.IsConflict && outcome.Current is ContactDto now)
-        {
-            // My values stay in the form; the current version lets one more click save them over the stored ones.
-            Current = now;
-            Form.Version = now.Version;
-            ModelState.Clear();
-            return Page();
-        }
-
-        outcome.CopyTo(ModelState, nameof(Form));
-        return Page();
+        return outcome.ToRefusedPage(this, nameof(Form), (ContactDto now) => (Current, Form.Version) = (now, now.Version));
     }
 
     private async Task<IActionResult?> GuardAsync(long firmId, long? contactId, CancellationToken ct)

@@ -4,10 +4,12 @@ using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared.Firms;
+using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Firms.Pages;
 
 /// <summary>The profile fields an officer edits on the page; the rest of the firm travels unchanged.</summary>
+[WritesTo(typeof(Firm))]
 public sealed class FirmForm
 {
     public string? Name { get; set; }

@@ -24,6 +24,7 @@ namespace Xuhui.Crm.Web.Features.Visits.Pages;
 [Authorize(Policy = Policies.Writer)]
 public sealed class NewModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, FirmSearch search, UiText t, ReferenceData reference) : PageModel
 {
+    [WritesTo(typeof(Domain.Requests.FirmRequest))]
     public sealed class RaisedRequestForm
     {
         public string? Category { get; set; }
@@ -33,6 +34,7 @@ public sealed class NewModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOp
 
     public ReferenceData Reference => reference;
 
+    [WritesTo(typeof(FollowUpTask))]
     public sealed class FollowUpForm
     {
         public string? Title { get; set; }
@@ -40,6 +42,7 @@ public sealed class NewModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOp
         public long? AssigneeId { get; set; }
     }
 
+    [WritesTo(typeof(Visit))]
     public sealed class VisitForm
     {
         public long? FirmId { get; set; }
