@@ -28,7 +28,6 @@ internal static class KnownDebt
         "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Jobs.JobsApi",
         "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Outbox.OutboxApi",
         "Xuhui.Crm.Web.Features.Targets.TargetsSetup → Xuhui.Crm.Web.Features.Reports.ReportsApi",
-        "Xuhui.Crm.Web.Features.Workbench.Pages.IndexModel → Xuhui.Crm.Web.Features.Reminders.RemindersApi",
     ];
 
     public static readonly string[] CycleArrows =

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 
@@ -20,13 +21,19 @@ public sealed record TestUser(long Id, string UserName, string Password, string 
 
 /// <summary>
 /// The real host on a private copy of the migrated template database, with a fake clock and a random admin
-/// password. Use one per test class (IClassFixture); classes never share rows.
+/// password. Use one per test class (IClassFixture); classes never share rows. <see cref="On"/> makes a host for one
+/// test on a data directory that outlives it (restarts, child processes), with that test's clock and settings.
 /// </summary>
 public class CrmFactory : WebApplicationFactory<Program>
 {
     /// <summary>10:00 in Shanghai on a Monday; tests move the clock with <see cref="Clock"/>.</summary>
     public static readonly DateTimeOffset Start = new(2026, 6, 15, 2, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The admin password of hosts on a shared data directory: every host and child process on it signs in alike.</summary>
+    public const string SharedAdminPassword = "Admin-pass-123";
+
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings = new Dictionary<string, string?>();
+    private readonly bool _ownsData = true;
     private int _userCounter;
 
     public CrmFactory()
@@ -42,6 +49,18 @@ public class CrmFactory : WebApplicationFactory<Program>
         }
     }
 
+    private CrmFactory(string dataDirectory, FakeTimeProvider clock, IDictionary<string, string?>? settings)
+    {
+        DataDirectory = dataDirectory;
+        Clock = clock;
+        AdminPassword = SharedAdminPassword;
+        _extraSettings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        _ownsData = false;
+
+        // A restart on the same data directory finds the same database, as it finds the same crm.db on SQLite.
+        PostgresDatabase = TestProvider.IsPostgres ? TestProvider.DatabaseFor(dataDirectory) : null;
+    }
+
     /// <summary>This class's database when the tests run on PostgreSQL (XUHUI_TEST_PROVIDER=Postgres).</summary>
     public string? PostgresDatabase { get; }
 
@@ -53,8 +72,24 @@ public class CrmFactory : WebApplicationFactory<Program>
 
     public string AdminPassword { get; } = "Adm-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
 
+    /// <summary>
+    /// A host for one test on <paramref name="dataDirectory"/> (from <see cref="NewDataDirectory"/>), which stays when
+    /// the host stops so the next host on it finds the same data; <paramref name="settings"/> override the defaults
+    /// (an SMTP server, the scheduler on).
+    /// </summary>
+    public static CrmFactory On(string dataDirectory, FakeTimeProvider clock, IDictionary<string, string?>? settings = null) =>
+        new(dataDirectory, clock, settings);
+
+    /// <summary>A data directory holding a copy of the template database (on PostgreSQL its database is made on first use).</summary>
+    public static string NewDataDirectory() =>
+        TestProvider.IsPostgres ? TemplateDatabase.NewDirectory("host") : TemplateDatabase.CopyToNewDataDirectory("host");
+
+    /// <summary>A fake clock at a Shanghai wall-clock time.</summary>
+    public static FakeTimeProvider ClockAt(int year, int month, int day, int hour, int minute = 0) =>
+        new(new DateTimeOffset(ShanghaiTime.ToUtc(new DateOnly(year, month, day), new TimeOnly(hour, minute)), TimeSpan.Zero));
+
     /// <summary>Settings on top of the test defaults; override to change them for a class.</summary>
-    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => _extraSettings;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -103,6 +138,13 @@ public class CrmFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (!_ownsData)
+        {
+            // The next host on this directory needs it; the run directory goes when the test process exits.
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         if (PostgresDatabase is not null)
         {
             TestProvider.Drop(PostgresDatabase);

@@ -135,8 +135,8 @@ public sealed class FullBackupTargetTests
     [Fact]
     public async Task A_backup_onto_a_full_target_fails_visibly_and_leaves_no_partial_file()
     {
-        await using var host = new RemindersHost(
-            RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0),
+        await using var host = CrmFactory.On(
+            CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 9, 0),
             new Dictionary<string, string?> { ["Crm:Jobs:Enabled"] = "true", ["Crm:Backup:MaxSizeMegabytes"] = "0.02" });
         var admin = await host.AdminAsync();
         Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/jobs/nightly-backup/run", null)).StatusCode);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Xuhui.Crm.Web.Features.Calendar;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -14,7 +15,7 @@ public sealed class CalendarTests
     [Fact]
     public async Task The_2026_calendar_is_seeded_from_the_state_council_notice_and_admins_can_edit_it()
     {
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0));
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 9, 0));
         var admin = await host.AdminAsync();
 
         var year = await admin.GetFromJsonAsync<CalendarYear>("/api/calendar?year=2026", Api);

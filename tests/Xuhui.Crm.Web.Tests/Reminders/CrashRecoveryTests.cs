@@ -18,6 +18,7 @@ using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Tests.Scaling;
 using Xuhui.Crm.Web.Features.Outbox;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -34,8 +35,8 @@ public sealed class CrashRecoveryTests
     public async Task A_digest_killed_mid_run_runs_again_on_restart_and_the_dead_runs_show_as_interrupted()
     {
         var watch = Stopwatch.StartNew();
-        var data = RemindersHost.NewDataDirectory();
-        await using (var setup = new RemindersHost(data, new FakeTimeProvider(DateTimeOffset.UtcNow)))
+        var data = CrmFactory.NewDataDirectory();
+        await using (var setup = CrmFactory.On(data, new FakeTimeProvider(DateTimeOffset.UtcNow)))
         {
             await DeliveryTests.SeedOneOfficerWithATaskAsync(setup);
         }
@@ -126,7 +127,7 @@ public sealed class CrashRecoveryTests
     private static Dictionary<string, string> Environment(string data, int smtpPort) => new()
     {
         ["Crm__DataDirectory"] = data,
-        ["Crm__Bootstrap__AdminPassword"] = RemindersHost.AdminPassword,
+        ["Crm__Bootstrap__AdminPassword"] = CrmFactory.SharedAdminPassword,
         ["Crm__Seed__Demo"] = "false",
         ["Crm__Jobs__Enabled"] = "true",
         ["Crm__Smtp__Host"] = "127.0.0.1",
@@ -140,7 +141,7 @@ public sealed class CrashRecoveryTests
     private static async Task<HttpClient> LoginAsync(ServiceProcess service)
     {
         var client = new HttpClient { BaseAddress = service.Address };
-        var response = await client.PostAsJsonAsync("/api/auth/login", new LoginRequest("admin", RemindersHost.AdminPassword));
+        var response = await client.PostAsJsonAsync("/api/auth/login", new LoginRequest("admin", CrmFactory.SharedAdminPassword));
         response.EnsureSuccessStatusCode();
         var login = await response.Content.ReadFromJsonAsync<LoginResponse>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login!.AccessToken);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -41,11 +42,11 @@ public sealed class CrashTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed} (XUHUI_CRASH_SEED={seed} replays the kill points' choice, not their timing)");
 
         await using var smtp = new LoopbackSmtp();
-        var data = RemindersHost.NewDataDirectory();
+        var data = CrmFactory.NewDataDirectory();
 
         // Migrate and queue through an in-process host on the same files, then hand the files to the child.
         var now = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await using (var setup = new RemindersHost(data, new FakeTimeProvider(now)))
+        await using (var setup = CrmFactory.On(data, new FakeTimeProvider(now)))
         {
             Assert.Equal(Count, await OutboxSeed.QueueAsync(setup, Count, 4_000, DateOnly.FromDateTime(now.UtcDateTime)));
         }
@@ -180,7 +181,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["Crm__DataDirectory"] = dataDirectory;
-        info.Environment["Crm__Bootstrap__AdminPassword"] = RemindersHost.AdminPassword;
+        info.Environment["Crm__Bootstrap__AdminPassword"] = CrmFactory.SharedAdminPassword;
         info.Environment["Crm__Seed__Demo"] = "false";
         info.Environment["Crm__Jobs__Enabled"] = "false";
         info.Environment["Crm__Smtp__Host"] = "127.0.0.1";

@@ -7,6 +7,7 @@ using SmtpServer.Protocol;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -19,7 +20,7 @@ public sealed class DeliveryTests
     public async Task Digest_reaches_each_officer_once_over_real_smtp_with_chinese_intact_and_a_calendar_invite()
     {
         await using var smtp = new LoopbackSmtp();
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
         var wang = await host.AddUserAsync("wang", "王晓明", Roles.Officer, "wang@xuhui.example");
         var li = await host.AddUserAsync("li", "李娜", Roles.Officer, "li@xuhui.example");
         var firm = await host.AddFirmAsync("上海漕河泾智能科技有限公司", wang.Id, Monday.AddDays(-10));
@@ -69,7 +70,7 @@ public sealed class DeliveryTests
     public async Task A_451_for_a_while_is_retried_with_backoff_on_fresh_connections_until_delivered()
     {
         await using var smtp = new LoopbackSmtp { Reply = n => n <= 3 ? new SmtpResponse((SmtpReplyCode)451, "4.3.0 Try again later") : null };
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
         await SeedOneOfficerWithATaskAsync(host);
 
         var (_, first) = await ComposeAndSendAsync(host, Monday);
@@ -104,7 +105,7 @@ public sealed class DeliveryTests
     public async Task A_550_fails_the_message_at_once_is_never_retried_and_shows_in_the_outbox()
     {
         await using var smtp = new LoopbackSmtp { Reply = _ => new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "5.1.1 Mailbox does not exist") };
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
         await SeedOneOfficerWithATaskAsync(host);
 
         var (_, sent) = await ComposeAndSendAsync(host, Monday);
@@ -146,7 +147,7 @@ public sealed class DeliveryTests
             ["Crm:Smtp:Security"] = "None",
             ["Crm:Smtp:TimeoutSeconds"] = "5",
         };
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), settings);
         await SeedOneOfficerWithATaskAsync(host);
         var (_, first) = await ComposeAndSendAsync(host, Monday);
         Assert.Equal(1, first.Deferred);
@@ -170,7 +171,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Without_an_smtp_host_messages_become_eml_files_once()
     {
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30));
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30));
         await SeedOneOfficerWithATaskAsync(host);
         var (_, sent) = await ComposeAndSendAsync(host, Monday);
         Assert.Equal(1, sent.Sent);
@@ -182,14 +183,14 @@ public sealed class DeliveryTests
         Assert.Contains("张伟", message.TextBody, StringComparison.Ordinal);
     }
 
-    internal static async Task SeedOneOfficerWithATaskAsync(RemindersHost host)
+    internal static async Task SeedOneOfficerWithATaskAsync(CrmFactory host)
     {
         var zhang = await host.AddUserAsync("zhang", "张伟", Roles.Officer, "zhang@xuhui.example");
         var firm = await host.AddFirmAsync("上海徐汇集成电路设计有限公司", zhang.Id, Monday.AddDays(-10));
         await host.AddTaskAsync(firm.Id, zhang.Id, "补充知识产权清单", Monday);
     }
 
-    internal static Task<(DigestResult Composed, DispatchResult Sent)> ComposeAndSendAsync(RemindersHost host, DateOnly date) =>
+    internal static Task<(DigestResult Composed, DispatchResult Sent)> ComposeAndSendAsync(CrmFactory host, DateOnly date) =>
         host.WithScopeAsync(async sp =>
         {
             var composed = await sp.GetRequiredService<DigestComposer>().ComposeAsync(date, CancellationToken.None);
@@ -197,7 +198,7 @@ public sealed class DeliveryTests
             return (composed, sent);
         });
 
-    internal static Task<DispatchResult> DispatchAsync(RemindersHost host) =>
+    internal static Task<DispatchResult> DispatchAsync(CrmFactory host) =>
         host.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
 
     private sealed record OutboxItemView(long Id, string Recipient, string Status, int Attempts, string? LastError);

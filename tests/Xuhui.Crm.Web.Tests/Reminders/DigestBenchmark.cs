@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -23,7 +24,7 @@ public sealed class DigestBenchmark(ITestOutputHelper output)
         var today = new DateOnly(2026, 3, 9);
         // XUHUI_BENCH_SMTP_NAGLE=1 runs the loopback server as it was before Nagle was switched off on its side.
         await using var smtp = new LoopbackSmtp(noDelay: Environment.GetEnvironmentVariable("XUHUI_BENCH_SMTP_NAGLE") != "1");
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
         await SeedAsync(host, today, officers: 200, firms: 50_000, tasks: 100_000);
 
         var compose = Stopwatch.StartNew();
@@ -45,7 +46,7 @@ public sealed class DigestBenchmark(ITestOutputHelper output)
     }
 
     /// <summary>Bulk rows through one transaction and reused commands; EF's audit trail would make seeding the slow part.</summary>
-    private static async Task SeedAsync(RemindersHost host, DateOnly today, int officers, int firms, int tasks)
+    private static async Task SeedAsync(CrmFactory host, DateOnly today, int officers, int firms, int tasks)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "crm.db")}");
         await connection.OpenAsync();

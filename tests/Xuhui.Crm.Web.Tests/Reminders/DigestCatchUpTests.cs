@@ -20,15 +20,15 @@ public sealed class DigestCatchUpTests
     [InlineData(4, 23, 0)] // down until Friday late evening
     public async Task A_host_down_for_days_sends_one_digest_for_the_day_it_comes_back_not_the_oldest_missed_day(int daysLater, int hour, int minute)
     {
-        var data = RemindersHost.NewDataDirectory();
+        var data = CrmFactory.NewDataDirectory();
         var back = Monday.AddDays(daysLater);
-        await using (var first = new RemindersHost(data, RemindersHost.ClockAt(2026, 3, 9, 7, 0), JobsOn))
+        await using (var first = CrmFactory.On(data, CrmFactory.ClockAt(2026, 3, 9, 7, 0), JobsOn))
         {
             await DeliveryTests.SeedOneOfficerWithATaskAsync(first);
             await SchedulerTests.WaitForTriggerAsync(first);
         }
 
-        await using var second = new RemindersHost(data, RemindersHost.ClockAt(back.Year, back.Month, back.Day, hour, minute), JobsOn);
+        await using var second = CrmFactory.On(data, CrmFactory.ClockAt(back.Year, back.Month, back.Day, hour, minute), JobsOn);
         _ = second.Services;
         await SchedulerTests.WaitUntilAsync(async () => await second.JobRunsAsync(JobNames.DailyDigest) >= 1 && await SchedulerTests.FinishedAsync(second), TimeSpan.FromSeconds(30));
         var later = second.Clock.GetUtcNow().UtcDateTime.AddMinutes(25);
@@ -46,15 +46,15 @@ public sealed class DigestCatchUpTests
     [Fact]
     public async Task Back_before_the_digest_time_after_days_down_the_day_s_own_run_sends_its_digest_once()
     {
-        var data = RemindersHost.NewDataDirectory();
+        var data = CrmFactory.NewDataDirectory();
         var thursday = Monday.AddDays(3);
-        await using (var first = new RemindersHost(data, RemindersHost.ClockAt(2026, 3, 9, 7, 0), JobsOn))
+        await using (var first = CrmFactory.On(data, CrmFactory.ClockAt(2026, 3, 9, 7, 0), JobsOn))
         {
             await DeliveryTests.SeedOneOfficerWithATaskAsync(first);
             await SchedulerTests.WaitForTriggerAsync(first);
         }
 
-        await using var second = new RemindersHost(data, RemindersHost.ClockAt(2026, 3, 12, 7, 0), JobsOn);
+        await using var second = CrmFactory.On(data, CrmFactory.ClockAt(2026, 3, 12, 7, 0), JobsOn);
         _ = second.Services;
         await SchedulerTests.WaitUntilAsync(async () => await second.JobRunsAsync(JobNames.DailyDigest) >= 1 && await SchedulerTests.FinishedAsync(second), TimeSpan.FromSeconds(30));
         await SchedulerTests.AdvanceToAsync(second, ShanghaiTime.ToUtc(thursday, new TimeOnly(8, 31)));

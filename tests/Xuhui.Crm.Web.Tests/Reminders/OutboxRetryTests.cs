@@ -36,7 +36,7 @@ public sealed class OutboxRetryTests
     {
         var down = true;
         await using var smtp = new LoopbackSmtp { Reply = _ => down ? new SmtpResponse((SmtpReplyCode)451, "4.3.0 Try again later") : null };
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), Settings(smtp, ("Crm:Smtp:MaxAttempts", "1")));
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), Settings(smtp, ("Crm:Smtp:MaxAttempts", "1")));
         Assert.Equal(5, await OutboxSeed.QueueAsync(host, 5, 200, Monday));
         Assert.Equal(3, await OutboxSeed.QueueAsync(host, 3, 200, Monday.AddDays(1)));
         var first = await DeliveryTests.DispatchAsync(host);
@@ -84,8 +84,8 @@ public sealed class OutboxRetryTests
     {
         var down = true;
         await using var smtp = new LoopbackSmtp { Reply = _ => down ? new SmtpResponse((SmtpReplyCode)451, "4.3.0 Try again later") : null };
-        await using var host = new RemindersHost(
-            RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30),
+        await using var host = CrmFactory.On(
+            CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30),
             Settings(smtp, ("Crm:Smtp:MaxAttempts", "2"), ("Crm:Smtp:RetryBudgetHours", "30")));
         await OutboxSeed.QueueAsync(host, 2, 200, Monday);
         var late = Monday.AddDays(1);
@@ -125,7 +125,7 @@ public sealed class OutboxRetryTests
     public async Task Sending_leaves_every_pooled_connection_at_the_service_s_synchronous_level()
     {
         // No SMTP host: the messages become .eml files, through the same dispatcher round.
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30));
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30));
         var service = await host.WithDbAsync(db => ReadSynchronousAsync(db));
         Assert.NotEqual(1L, service); // NORMAL is what the sender lowers to: the check below could not tell otherwise
 
@@ -170,7 +170,7 @@ public sealed class OutboxRetryTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static Task<int> FailedAsync(RemindersHost host) => host.WithDbAsync(db => db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed));
+    private static Task<int> FailedAsync(CrmFactory host) => host.WithDbAsync(db => db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed));
 
     private sealed record RetryView(int Retried, string Message);
 }

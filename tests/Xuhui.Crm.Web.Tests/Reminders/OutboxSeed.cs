@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Xuhui.Crm.Web.Features.Outbox;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -10,7 +11,7 @@ public static class OutboxSeed
     public const string Kind = "seeded-test";
 
     /// <summary>Queues <paramref name="count"/> messages numbered 1…count, each padded to about <paramref name="bodyBytes"/> of Chinese text.</summary>
-    public static async Task<int> QueueAsync(RemindersHost host, int count, int bodyBytes, DateOnly on)
+    public static async Task<int> QueueAsync(CrmFactory host, int count, int bodyBytes, DateOnly on)
     {
         var line = "徐汇区企业服务每日提醒：跟进研发费用归集材料，确认高新技术企业申报意向。\n";
         var body = string.Concat(Enumerable.Repeat(line, Math.Max(1, bodyBytes / System.Text.Encoding.UTF8.GetByteCount(line))));

@@ -10,6 +10,7 @@ using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -23,7 +24,7 @@ public sealed partial class ReminderPagesTests
     public async Task My_day_lists_the_api_reminders_with_stage_names_every_link_opens_a_page_and_dismiss_and_snooze_work_in_place()
     {
         await using var smtp = new LoopbackSmtp();
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0), smtp.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 9, 0), smtp.Settings);
         var zhou = await host.AddUserAsync("zhou", "周敏", Roles.Officer, "zhou@xuhui.example");
         var wu = await host.AddUserAsync("wu", "吴磊", Roles.Officer, "wu@xuhui.example");
         var firm = await host.AddFirmAsync("上海徐汇量子传感科技有限公司", zhou.Id, Monday.AddDays(-400), Monday.AddDays(-200));
@@ -110,13 +111,13 @@ public sealed partial class ReminderPagesTests
     public async Task Admin_pages_list_jobs_and_the_outbox_by_status_and_retry_a_failed_message()
     {
         await using var smtp = new LoopbackSmtp { Reply = _ => new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "5.1.1 Mailbox does not exist") };
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), smtp.Settings);
         await DeliveryTests.SeedOneOfficerWithATaskAsync(host);
         var (_, sent) = await DeliveryTests.ComposeAndSendAsync(host, Monday);
         Assert.Equal(1, sent.Failed);
         var id = await host.WithDbAsync(db => db.Outbox.Select(m => m.Id).SingleAsync());
 
-        var admin = await SignInAsync(host, "admin", RemindersHost.AdminPassword);
+        var admin = await SignInAsync(host, "admin", CrmFactory.SharedAdminPassword);
         var jobs = await admin.GetStringAsync("/admin/jobs");
         Assert.Contains("data-job=\"daily-digest\"", jobs, StringComparison.Ordinal);
         Assert.Contains("data-job=\"monthly-report\"", jobs, StringComparison.Ordinal);
@@ -150,7 +151,7 @@ public sealed partial class ReminderPagesTests
     public async Task My_day_renders_twenty_reminders_of_a_kind_counts_the_rest_and_shows_them_on_the_kind_page()
     {
         await using var smtp = new LoopbackSmtp();
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0), smtp.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 9, 0), smtp.Settings);
         var sun = await host.AddUserAsync("sun", "孙悦", Roles.Officer, "sun@xuhui.example");
         var firm = await host.AddFirmAsync("上海徐汇繁忙测试科技有限公司", sun.Id, Monday.AddDays(-400), Monday.AddDays(-10));
         for (var i = 1; i <= 25; i++)
@@ -180,7 +181,7 @@ public sealed partial class ReminderPagesTests
         }
     }
 
-    private static async Task<HttpClient> SignInAsync(RemindersHost host, string userName, string password)
+    private static async Task<HttpClient> SignInAsync(CrmFactory host, string userName, string password)
     {
         var web = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var login = await web.GetStringAsync("/login");

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Features.Outbox;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -14,7 +15,7 @@ public sealed class ReminderTimeTests
     public async Task A_task_appears_when_due_ages_into_overdue_and_after_seven_days_reaches_the_supervisor()
     {
         var monday = new DateOnly(2026, 3, 9);
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0));
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 9, 0));
         var chief = await host.AddUserAsync("chief", "赵科长", Roles.Supervisor, "chief@xuhui.example");
         var officer = await host.AddUserAsync("qian", "钱多多", Roles.Officer, "qian@xuhui.example", chief.Id);
         var firm = await host.AddFirmAsync("上海枫林生物医药有限公司", officer.Id, monday);
@@ -54,7 +55,7 @@ public sealed class ReminderTimeTests
     public async Task Dismissed_and_snoozed_reminders_leave_the_list_and_a_snooze_ends()
     {
         var monday = new DateOnly(2026, 3, 9);
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0));
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 9, 0));
         var officer = await host.AddUserAsync("sun", "孙悦", Roles.Officer, "sun@xuhui.example");
         var firm = await host.AddFirmAsync("上海徐汇人工智能创新中心", officer.Id, monday.AddDays(-200), tier: Domain.Firms.FirmTier.Key);
         var task = await host.AddTaskAsync(firm.Id, officer.Id, "回访融资需求", monday.AddDays(-1));
@@ -80,7 +81,7 @@ public sealed class ReminderTimeTests
     [Fact]
     public async Task Subscriptions_choose_kinds_lead_days_and_email()
     {
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 9, 0));
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 9, 0));
         await host.AddUserAsync("zhou", "周到", Roles.Officer, "zhou@xuhui.example");
         var client = await host.LoginAsync("zhou", "Passw0rd-zhou");
 

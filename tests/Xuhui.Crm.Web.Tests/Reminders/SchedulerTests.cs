@@ -22,10 +22,10 @@ public sealed class SchedulerTests
     [Fact]
     public async Task A_host_down_at_the_digest_time_runs_that_day_s_digest_exactly_once_when_back()
     {
-        var data = RemindersHost.NewDataDirectory();
+        var data = CrmFactory.NewDataDirectory();
         var monday = new DateOnly(2026, 3, 9);
 
-        await using (var first = new RemindersHost(data, RemindersHost.ClockAt(2026, 3, 9, 7, 0), JobsOn))
+        await using (var first = CrmFactory.On(data, CrmFactory.ClockAt(2026, 3, 9, 7, 0), JobsOn))
         {
             await DeliveryTests.SeedOneOfficerWithATaskAsync(first);
             await WaitForTriggerAsync(first);
@@ -34,7 +34,7 @@ public sealed class SchedulerTests
             Assert.Equal(0, await first.JobRunsAsync(JobNames.DailyDigest));
         }
 
-        await using var second = new RemindersHost(data, RemindersHost.ClockAt(2026, 3, 9, 10, 0), JobsOn);
+        await using var second = CrmFactory.On(data, CrmFactory.ClockAt(2026, 3, 9, 10, 0), JobsOn);
         _ = second.Services; // starts the host: Quartz recovers the misfired 08:30 trigger
         await WaitUntilAsync(async () => await second.JobRunsAsync(JobNames.DailyDigest) >= 1, TimeSpan.FromSeconds(30));
 
@@ -57,8 +57,8 @@ public sealed class SchedulerTests
     [Fact]
     public async Task The_digest_fires_daily_and_sends_on_a_make_up_saturday_but_not_on_a_holiday_monday()
     {
-        var data = RemindersHost.NewDataDirectory();
-        await using var host = new RemindersHost(data, RemindersHost.ClockAt(2026, 2, 13, 8, 0), JobsOn);
+        var data = CrmFactory.NewDataDirectory();
+        await using var host = CrmFactory.On(data, CrmFactory.ClockAt(2026, 2, 13, 8, 0), JobsOn);
         var officer = await host.AddUserAsync("wu", "吴敏", Domain.Users.Roles.Officer, "wu@xuhui.example");
         var firm = await host.AddFirmAsync("上海华泾新材料有限公司", officer.Id, new DateOnly(2026, 2, 1));
         await host.AddTaskAsync(firm.Id, officer.Id, "节前确认申报材料", new DateOnly(2026, 2, 13));
@@ -83,7 +83,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task The_admin_jobs_api_lists_every_job_and_runs_one_now()
     {
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 2, 16, 9, 0), JobsOn);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 2, 16, 9, 0), JobsOn);
         await DeliveryTests.SeedOneOfficerWithATaskAsync(host);
         await WaitForTriggerAsync(host);
         var admin = await host.AdminAsync();
@@ -104,17 +104,17 @@ public sealed class SchedulerTests
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/admin/jobs/nope/run", null)).StatusCode);
     }
 
-    internal static Task<bool> FinishedAsync(RemindersHost host) =>
+    internal static Task<bool> FinishedAsync(CrmFactory host) =>
         host.WithDbAsync(db => db.JobRuns.AllAsync(r => r.Outcome != JobOutcome.Running));
 
-    internal static Task WaitForTriggerAsync(RemindersHost host) => WaitUntilAsync(async () =>
+    internal static Task WaitForTriggerAsync(CrmFactory host) => WaitUntilAsync(async () =>
     {
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         return scheduler.Status == SchedulerStatus.Running && await scheduler.GetTrigger(JobsSetup.DigestTrigger) is not null;
     }, TimeSpan.FromSeconds(30));
 
     /// <summary>Moves the fake clock in steps, giving the scheduler thread real time to notice each one.</summary>
-    internal static async Task AdvanceToAsync(RemindersHost host, DateTime utc)
+    internal static async Task AdvanceToAsync(CrmFactory host, DateTime utc)
     {
         while (host.Clock.GetUtcNow().UtcDateTime < utc)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using Xuhui.Crm.Web.Features.Outbox;
+using Xuhui.Crm.Web.Tests.Infrastructure;
 
 namespace Xuhui.Crm.Web.Tests.Reminders;
 
@@ -31,7 +32,7 @@ public sealed class SmtpThroughputBenchmark(ITestOutputHelper output)
         await using var sink = server.StartsWith("raw-sink", StringComparison.Ordinal)
             ? new RawSmtpSink(noDelay: server.Contains("nodelay", StringComparison.Ordinal), pipelining: !server.Contains("no-pipelining", StringComparison.Ordinal))
             : null;
-        await using var host = new RemindersHost(RemindersHost.NewDataDirectory(), RemindersHost.ClockAt(2026, 3, 9, 8, 30), smtp?.Settings ?? sink!.Settings);
+        await using var host = CrmFactory.On(CrmFactory.NewDataDirectory(), CrmFactory.ClockAt(2026, 3, 9, 8, 30), smtp?.Settings ?? sink!.Settings);
         Assert.Equal(Count, await OutboxSeed.QueueAsync(host, Count, bodyBytes, Monday));
 
         var watch = Stopwatch.StartNew();

@@ -15,8 +15,8 @@ public sealed class ClusteredStoreTests
     [Fact]
     public async Task The_scheduler_is_clustered_exactly_when_the_database_is_PostgreSQL()
     {
-        var data = RemindersHost.NewDataDirectory();
-        await using var host = new RemindersHost(data, RemindersHost.ClockAt(2026, 3, 9, 7, 0), new Dictionary<string, string?> { ["Crm:Jobs:Enabled"] = "true" });
+        var data = CrmFactory.NewDataDirectory();
+        await using var host = CrmFactory.On(data, CrmFactory.ClockAt(2026, 3, 9, 7, 0), new Dictionary<string, string?> { ["Crm:Jobs:Enabled"] = "true" });
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var meta = await scheduler.GetMetadata();
 

@@ -7,6 +7,7 @@ using Xuhui.Crm.Web.Features.Calendar;
 using Xuhui.Crm.Web.Features.Reports;
 using Xuhui.Crm.Web.Features.Reminders;
 using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Reminders;
 
@@ -33,12 +34,12 @@ public sealed class DailyDigestJob(
         var meantFor = ShanghaiTime.ToDate(context.ScheduledFireTimeUtc ?? now);
         if (!manual && meantFor < date && context.NextFireTimeUtc is { } next && ShanghaiTime.ToDate(next) == date)
         {
-            return (JobOutcome.Skipped, $"补发 {meantFor:yyyy-MM-dd} 的摘要已跳过：今天 {date:yyyy-MM-dd} 的摘要将按时发送 (today's own run sends)");
+            return (JobOutcome.Skipped, Text.F("补发 {0:yyyy-MM-dd} 的摘要已跳过：今天 {1:yyyy-MM-dd} 的摘要将按时发送", meantFor, date));
         }
 
         if (!manual && !await calendar.IsWorkingDayAsync(date, ct))
         {
-            return (JobOutcome.Skipped, $"{date:yyyy-MM-dd} 非工作日，不发送 (not a working day)");
+            return (JobOutcome.Skipped, Text.F("{0:yyyy-MM-dd} 非工作日，不发送", date));
         }
 
         var composed = await composer.ComposeAsync(date, ct);

@@ -3,20 +3,18 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Reminders;
-using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Reminders.Pages;
 
-/// <summary>The signed-in user's reminder subscription (the digest's settings link), through the /api/reminders/subscription handlers.</summary>
-public sealed class SettingsModel(CrmDbContext db, IOptions<RemindersOptions> options, UiText t) : PageModel
+/// <summary>The signed-in user's reminder subscription (the digest's settings link), through the same use case as PUT /api/reminders/subscription.</summary>
+public sealed class SettingsModel(CrmDbContext db, TimeProvider clock, ReminderEngine engine, IOptions<RemindersOptions> options, UiText t) : PageModel
 {
+    private ReminderServices Services => new(db, clock, engine, options);
+
     public SubscriptionDto Current { get; private set; } = new([], [], true, true);
 
-    public async Task OnGetAsync(CancellationToken ct) => Current = (await RemindersApi.GetSubscription(User, db, options, ct)).Value!;
+    public async Task OnGetAsync(CancellationToken ct) => Current = await ReminderQueries.SubscriptionAsync(User, Services, ct);
 
     public async Task<IActionResult> OnPostAsync(List<string>? kinds, string? leadDays, bool emailEnabled, CancellationToken ct)
     {
@@ -33,9 +31,8 @@ public sealed class SettingsModel(CrmDbContext db, IOptions<RemindersOptions> op
             days.Add(d);
         }
 
-        var request = new SubscriptionRequest(kinds ?? [], days, emailEnabled);
-        var outcome = ApiOutcome.From<SubscriptionDto>(await RemindersApi.PutSubscription(request, User, db, options, ct));
-        if (outcome.Ok)
+        var outcome = await SaveSubscription.HandleAsync(new(new SubscriptionRequest(kinds ?? [], days, emailEnabled)), User, Services, ct);
+        if (outcome.IsOk)
         {
             TempData["Flash"] = t["提醒设置已保存"];
             return RedirectToPage();

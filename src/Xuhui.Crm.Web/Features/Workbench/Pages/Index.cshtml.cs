@@ -20,8 +20,12 @@ using Xuhui.Crm.Web.Shared.Firms;
 namespace Xuhui.Crm.Web.Features.Workbench.Pages;
 
 /// <summary>我的工作台: what the signed-in officer should do today.</summary>
-public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, ReferenceData reference, ReminderEngine reminders, UiText t) : PageModel
+public sealed class IndexModel(
+    CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, ReferenceData reference, ReminderEngine reminders, IOptions<RemindersOptions> reminderOptions, UiText t)
+    : PageModel
 {
+    private ReminderServices ReminderServices => new(db, clock, reminders, reminderOptions);
+
     public const int CertificateHorizonDays = 180;
 
     public sealed record TaskRow(long Id, int Version, string Title, DateOnly DueOn, long FirmId, string FirmName);
@@ -58,7 +62,7 @@ public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<Crm
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var list = ApiOutcome.From<ReminderList>(await RemindersApi.List(Kind is { Length: > 0 } k && ReminderKinds.IsKnown(k) ? k : null, User, reminders, clock, ct));
+        var list = await ReminderQueries.ListAsync(Kind is { Length: > 0 } k && ReminderKinds.IsKnown(k) ? k : null, User, ReminderServices, ct);
         Reminders = list.Value?.Items ?? [];
         if (Kind is { Length: > 0 } && !ReminderKinds.IsKnown(Kind))
         {
@@ -103,37 +107,51 @@ public sealed class IndexModel(CrmDbContext db, TimeProvider clock, IOptions<Crm
             .ToListAsync(ct);
     }
 
-    /// <summary>Dismisses a reminder through the same handler as POST /api/reminders/{key}/dismiss.</summary>
+    /// <summary>Dismisses a reminder through the same use case as POST /api/reminders/{key}/dismiss.</summary>
     public async Task<IActionResult> OnPostDismissAsync(string key, string? title, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From<ReminderStateDto>(await RemindersApi.Dismiss(key, User, db, clock, ct));
-        return Answer(outcome.Ok, outcome.Ok ? t.Format("已忽略：{0}", title) : outcome.Message, outcome.Status);
+        var outcome = await DismissReminder.HandleAsync(new(key), User, ReminderServices, ct);
+        return Answer(outcome, _ => t.Format("已忽略：{0}", title));
     }
 
-    /// <summary>Snoozes a reminder for some days through the same handler as POST /api/reminders/{key}/snooze.</summary>
+    /// <summary>Snoozes a reminder for some days through the same use case as POST /api/reminders/{key}/snooze.</summary>
     public async Task<IActionResult> OnPostSnoozeAsync(string key, int days, string? title, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From<ReminderStateDto>(await RemindersApi.Snooze(key, new SnoozeRequest(null, days), User, db, clock, ct));
-        return Answer(outcome.Ok, outcome.Ok ? t.Format("{0} 将于 {1} 再次提醒", title, t.Date(outcome.Value!.SnoozedUntil)) : outcome.Message, outcome.Status);
+        var outcome = await SnoozeReminder.HandleAsync(new(key, new SnoozeRequest(null, days)), User, ReminderServices, ct);
+        return Answer(outcome, state => t.Format("{0} 将于 {1} 再次提醒", title, t.Date(state.SnoozedUntil)));
     }
 
     /// <summary>Completes a follow-up through the same rules as POST /api/tasks/{id}/complete.</summary>
     public async Task<IActionResult> OnPostCompleteAsync(long id, int? version, CancellationToken ct)
     {
-        var result = (await CompleteTask.HandleAsync(new(id, version, null, null), User, new TaskServices(db, clock), ct)).ToOk();
-        var outcome = ApiOutcome.From<TaskDto>(result);
-        return Answer(outcome.Ok, outcome.Ok ? t.Format("已完成：{0}", outcome.Value!.Title) : outcome.Message, outcome.Status);
+        var outcome = await CompleteTask.HandleAsync(new(id, version, null, null), User, new TaskServices(db, clock), ct);
+        return Answer(outcome, task => t.Format("已完成：{0}", task.Title));
     }
 
     /// <summary>JSON for the in-place forms (site.js), a redirect with a flash message without script.</summary>
-    private IActionResult Answer(bool ok, string? message, int status)
+    private IActionResult Answer<T>(Outcome<T> outcome, Func<T, string> done)
     {
+        var ok = outcome.IsOk;
+        var message = ok ? done(outcome.Value!) : FailureText(outcome);
         if (Request.Headers.Accept.ToString().Contains("application/json", StringComparison.Ordinal))
         {
-            return new JsonResult(new { ok, message }) { StatusCode = ok ? 200 : status };
+            return new JsonResult(new { ok, message }) { StatusCode = ok ? 200 : StatusOf(outcome.Kind) };
         }
 
         TempData[ok ? "Flash" : "Error"] = message;
         return RedirectToPage(new { kind = Kind });
     }
+
+    /// <summary>The first field error of an invalid request, else the problem's message.</summary>
+    private static string? FailureText<T>(Outcome<T> outcome) =>
+        outcome.Errors?.ToDictionary().SelectMany(e => e.Value).FirstOrDefault() ?? outcome.Message;
+
+    private static int StatusOf(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.Invalid => StatusCodes.Status400BadRequest,
+        OutcomeKind.NotFound => StatusCodes.Status404NotFound,
+        OutcomeKind.Forbidden => StatusCodes.Status403Forbidden,
+        OutcomeKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 }
