@@ -7,6 +7,7 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Reports;
 
@@ -101,6 +102,8 @@ public sealed class MonthlySnapshots(CrmDbContext db, MonthlyReportBuilder build
     /// <param name="firstOnly">Store nothing (null) when another revision appeared meanwhile.</param>
     private async Task<SnapshotInfo?> TakeCoreAsync(ReportMonth month, string trigger, long? by, string? reason, bool firstOnly, CancellationToken ct)
     {
+        // A frozen month is a record, not a reply: its texts are in the default language whoever asked for it.
+        Text.UseDefaultLanguage();
         var report = await builder.BuildAsync(month, ct);
         var key = month.ToString();
         var revision = (await Rows.Where(s => s.Month == key).MaxAsync(s => (int?)s.Revision, ct) ?? 0) + 1;
