@@ -13,7 +13,7 @@ if (Commands.IsCommand(args))
 
 if (OpsCommands.Handles(args))
 {
-    return await OpsCommands.RunAsync(args);
+    return await OpsCommands.RunAsync(args, CrmHost.BuildForCommand);
 }
 
 var builder = WebApplication.CreateBuilder(args);

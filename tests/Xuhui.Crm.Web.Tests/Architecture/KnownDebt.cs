@@ -55,17 +55,10 @@ internal static class KnownDebt
 
     public static readonly string[] FeaturesToRoot =
     [
-        "Xuhui.Crm.Web.Features.Operations.OpsCommands → Xuhui.Crm.Web.CrmHost",
     ];
 
     public static readonly string[] ApiCalls =
     [
-        "Xuhui.Crm.Web.Features.Imports.ImportsApi → Xuhui.Crm.Web.Features.Exports.ExportsApi",
-        "Xuhui.Crm.Web.Features.Imports.ImportsApi → Xuhui.Crm.Web.Features.Firms.FirmMergeApi",
-        "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Calendar.CalendarApi",
-        "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Jobs.JobsApi",
-        "Xuhui.Crm.Web.Features.Reminders.RemindersModule → Xuhui.Crm.Web.Features.Outbox.OutboxApi",
-        "Xuhui.Crm.Web.Features.Targets.TargetsSetup → Xuhui.Crm.Web.Features.Reports.ReportsApi",
         "Xuhui.Crm.Web.Features.Workbench.Pages.IndexModel → Xuhui.Crm.Web.Features.Reminders.RemindersApi",
     ];
 
@@ -90,25 +83,11 @@ internal static class KnownDebt
         "Features.Imports → Features.Firms",
         "Features.Imports → Features.Search",
         "Features.Jobs → Features.Imports",
-        "Features.Jobs → Features.Operations",
-        "Features.Jobs → Features.Reminders",
-        "Features.Jobs → Features.Reports",
         "Features.Operations → Features.Jobs",
-        "Features.Operations → Features.Outbox",
         "Features.Operations → Features.Users",
-        "Features.Outbox → Features.Operations",
-        "Features.Reminders → Features.Jobs",
-        "Features.Reminders → Features.Operations",
-        "Features.Reminders → Features.Outbox",
-        "Features.Reminders → Features.Reports",
-        "Features.Reminders → Features.Requests",
-        "Features.Reports → Features.Jobs",
-        "Features.Reports → Features.Outbox",
-        "Features.Reports → Features.Targets",
         "Features.Requests → Features.Firms",
         "Features.Requests → Features.Users",
         "Features.Search → Features.Firms",
-        "Features.Targets → Features.Reports",
         "Features.Tasks → Features.Firms",
         "Features.Tasks → Features.Users",
         "Features.Users → Features.Firms",

@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Features.Exports;
-using Xuhui.Crm.Web.Features.Firms;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
@@ -16,7 +14,7 @@ public static class ImportsApi
     /// <summary>Uploads up to 200 MB: a district's 100,000-row CSV is about 20 MB.</summary>
     public const long MaxUpload = 200L * 1024 * 1024;
 
-    /// <summary>Maps imports, saved mappings, firm merges and exports; the one line in CrmHost.</summary>
+    /// <summary>Maps imports and saved mappings.</summary>
     public static RouteGroupBuilder MapImports(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Manager);
@@ -34,8 +32,6 @@ public static class ImportsApi
         group.MapGet("/mappings", Mappings);
         group.MapPut("/mappings/{name}", SaveMapping);
         group.MapDelete("/mappings/{name}", DeleteMapping);
-        api.MapFirmMerge();
-        api.MapExports();
         return api;
     }
 

@@ -12,16 +12,15 @@ namespace Xuhui.Crm.Web.Features.Operations;
 /// <summary>
 /// Maintenance commands run with the service stopped:
 /// <c>restore &lt;file&gt;</c> and <c>reset-password &lt;user&gt;</c> (same configuration as the service).
+/// The composition root hands in how the service's host is built, so the commands see the same services.
 /// </summary>
 public static class OpsCommands
 {
     public static bool Handles(string[] args) => args.Length > 0 && args[0] is "restore" or "reset-password" or "backup";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, Func<string[], WebApplication> buildHost)
     {
-        var builder = WebApplication.CreateBuilder(args.Skip(args[0] == "backup" ? 1 : 2).ToArray());
-        builder.AddCrm();
-        await using var app = builder.Build();
+        await using var app = buildHost(args.Skip(args[0] == "backup" ? 1 : 2).ToArray());
         var paths = app.Services.GetRequiredService<DataPaths>();
         if (!paths.IsSqlite && args[0] is "restore" or "backup")
         {

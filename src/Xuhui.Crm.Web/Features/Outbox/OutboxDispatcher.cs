@@ -231,7 +231,7 @@ public sealed class OutboxDispatcher(
             logger.LogInformation("Outbox via {Transport}: {Sent} sent, {Failed} failed, {Deferred} deferred", transport.Describe, sent, failed, deferred);
         }
 
-        Features.Operations.CrmMetrics.RemindersSent.Add(sent);
+        Shared.CrmMetrics.RemindersSent.Add(sent);
         return new DispatchResult(sent, failed, deferred, interrupted);
     }
 

@@ -736,5 +736,8 @@ public static class English
         ["SMTP 发送超时（{0} 秒）"] = "SMTP send timed out ({0} s)",
         ["登录尝试过于频繁，请稍后再试"] = "Too many login attempts; try again later",
         ["返回登录"] = "Back to sign-in",
+        ["每日提醒摘要"] = "Daily digest",
+        ["月末快照"] = "Month-end snapshot",
+        ["每日数据库备份"] = "Nightly backup",
     };
 }
