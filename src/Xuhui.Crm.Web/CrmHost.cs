@@ -19,6 +19,10 @@ using Xuhui.Crm.Web.Features.Tasks;
 using Xuhui.Crm.Web.Features.Users;
 using Xuhui.Crm.Web.Features.Visits;
 using Xuhui.Crm.Web.Features.Reminders;
+using Xuhui.Crm.Web.Features.Reports;
+using Xuhui.Crm.Web.Features.Calendar;
+using Xuhui.Crm.Web.Features.Jobs;
+using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Shared.Localisation;
 using Xuhui.Crm.Web.Shared.Pages;
 using Xuhui.Crm.Web.Seeding;
@@ -41,7 +45,6 @@ public static class CrmHost
         services.AddSingleton<IFilterCodes>(sp => sp.GetRequiredService<ReferenceData>());
         services.AddCrmDatabase();
         services.AddScoped<DemoData>();
-        services.AddTargets(builder.Configuration);
         // OWASP's PBKDF2-HMAC-SHA512 minimum. The hash records its own iteration count, so older hashes still verify
         // and PasswordCheck rehashes them at the next successful login.
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
@@ -70,13 +73,30 @@ public static class CrmHost
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<ConcurrencyExceptionHandler>();
         services.AddOpenApi();
-        services.AddOperations(builder.Configuration);
         services.AddCrmMetrics(builder.Configuration);
+
+        // Each feature declares its own jobs (AddCrmJob); the jobs page lists them in this order. Hosted services start
+        // in this order and stop in reverse: the calendar is seeded before the scheduler starts, and the outbox worker
+        // stops before running jobs are cancelled and the scheduler shuts down.
+        services.AddCalendar();
         services.AddReminders(builder.Configuration);
+        services.AddTargets(builder.Configuration);
+        services.AddReports(builder.Configuration);
+        services.AddOperations(builder.Configuration);
+        services.AddJobs(builder.Configuration);
+        services.AddOutbox(builder.Configuration);
         services.AddSearch();
         services.AddImports();
         services.AddWebApp();
         return builder;
+    }
+
+    /// <summary>The service's host, built (not started) for a maintenance command: the same configuration and services.</summary>
+    public static WebApplication BuildForCommand(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddCrm();
+        return builder.Build();
     }
 
     /// <summary>
@@ -130,8 +150,12 @@ public static class CrmHost
         api.MapTasksApi();
         api.MapUsersApi();
         api.MapRequestsApi();
-        api.MapReminders();
-        api.MapTargets();
+        api.MapRemindersApi();
+        api.MapCalendarApi();
+        api.MapJobsApi();
+        api.MapOutboxApi();
+        api.MapTargetsApi();
+        api.MapReportsApi();
         api.MapImports();
         api.MapFirmMerge();
         api.MapExports();

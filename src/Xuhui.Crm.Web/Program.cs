@@ -1,4 +1,3 @@
-using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web;
 using Xuhui.Crm.Web.Seeding;
@@ -11,9 +10,9 @@ if (Commands.IsCommand(args))
     return await Commands.RunAsync(args);
 }
 
-if (OpsCommands.Handles(args))
+if (MaintenanceCommands.Handles(args))
 {
-    return await OpsCommands.RunAsync(args);
+    return await MaintenanceCommands.RunAsync(args);
 }
 
 var builder = WebApplication.CreateBuilder(args);

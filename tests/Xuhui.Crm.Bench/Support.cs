@@ -102,7 +102,7 @@ internal sealed class BenchHost : IAsyncDisposable
         var app = builder.Build();
 
         // The working-day calendar is seeded by a hosted service at start; run that one alone.
-        foreach (var service in app.Services.GetServices<IHostedService>().OfType<RemindersStartup>())
+        foreach (var service in app.Services.GetServices<IHostedService>().OfType<Xuhui.Crm.Web.Features.Calendar.CalendarStartup>())
         {
             await service.StartAsync(CancellationToken.None);
         }

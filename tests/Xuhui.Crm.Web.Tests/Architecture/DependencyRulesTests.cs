@@ -131,6 +131,30 @@ public sealed class DependencyRulesTests
         AssertOnlyKnown("Feature folders depend on each other in a cycle", inCycles, KnownDebt.CycleArrows);
     }
 
+    /// <summary>
+    /// The scheduler and the outbox are what features register into (their jobs, their mail): they know none of them,
+    /// so any feature may use them without a cycle.
+    /// </summary>
+    [Fact]
+    public void The_scheduler_and_the_outbox_know_no_other_feature()
+    {
+        string[] infrastructure = ["Features.Jobs", "Features.Outbox"];
+        var wrong = Pairs(Edges.Value.Where(e => infrastructure.Contains(e.FromArea)
+            && e.ToArea.StartsWith("Features.", StringComparison.Ordinal) && e.ToArea != e.FromArea)).Distinct().ToList();
+        Assert.True(wrong.Count == 0, "Jobs or Outbox use another feature's types:\n" + string.Join("\n", wrong));
+    }
+
+    /// <summary>Layers that only point down: the reports read the targets, operations (backups, health) know no report or reminder.</summary>
+    [Theory]
+    [InlineData("Features.Targets", "Features.Reports")]
+    [InlineData("Features.Operations", "Features.Reports")]
+    [InlineData("Features.Operations", "Features.Reminders")]
+    public void A_lower_feature_does_not_reach_up(string lower, string upper)
+    {
+        var wrong = Pairs(Edges.Value.Where(e => e.FromArea == lower && e.ToArea == upper)).Distinct().ToList();
+        Assert.True(wrong.Count == 0, $"{lower} uses {upper}:\n" + string.Join("\n", wrong));
+    }
+
     [Fact]
     public void The_rules_see_dependencies_inside_lambdas_and_pages()
     {

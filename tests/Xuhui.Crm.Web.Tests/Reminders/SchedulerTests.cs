@@ -50,7 +50,7 @@ public sealed class SchedulerTests
         Assert.Equal(1, await second.WithDbAsync(db => db.Outbox.CountAsync()));
 
         // The next fire time is tomorrow's 08:30, not another catch-up.
-        var trigger = await (await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).GetTrigger(JobsSetup.DigestTrigger);
+        var trigger = await (await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).GetTrigger(JobsSetup.DailyTrigger(JobNames.DailyDigest));
         Assert.Equal(ShanghaiTime.ToUtc(monday.AddDays(1), new TimeOnly(8, 30)), trigger!.NextFireTimeUtc!.Value.UtcDateTime);
     }
 
@@ -110,7 +110,7 @@ public sealed class SchedulerTests
     internal static Task WaitForTriggerAsync(CrmFactory host) => WaitUntilAsync(async () =>
     {
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        return scheduler.Status == SchedulerStatus.Running && await scheduler.GetTrigger(JobsSetup.DigestTrigger) is not null;
+        return scheduler.Status == SchedulerStatus.Running && await scheduler.GetTrigger(JobsSetup.DailyTrigger(JobNames.DailyDigest)) is not null;
     }, TimeSpan.FromSeconds(30));
 
     /// <summary>Moves the fake clock in steps, giving the scheduler thread real time to notice each one.</summary>

@@ -71,7 +71,7 @@ public sealed partial class TwoInstanceTests(TwoInstances instances) : IClassFix
 
         // The cluster is done with this fire time when the shared trigger row points past it and no instance holds a fired
         // trigger: neither instance can start the digest for it again.
-        var trigger = JobsSetup.DigestTrigger;
+        var trigger = JobsSetup.DailyTrigger(JobNames.DailyDigest);
         var settled = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < settled && !await db.Database.SqlQueryRaw<int>(
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM qrtz_triggers WHERE trigger_name = {0} AND trigger_group = {1} AND next_fire_time > {2}) AND NOT EXISTS (SELECT 1 FROM qrtz_fired_triggers) THEN 1 ELSE 0 END AS \"Value\"",

@@ -98,7 +98,7 @@ public sealed class UserAuditTests(CrmFactory factory) : IClassFixture<CrmFactor
     {
         using var admin = await factory.AdminAsync();
         var user = await factory.CreateUserAsync(Roles.Officer);
-        Assert.Equal(0, await Xuhui.Crm.Web.Features.Operations.OpsCommands.ResetPasswordAsync(factory.Services, user.UserName));
+        Assert.Equal(0, await Xuhui.Crm.Web.Features.Users.PasswordReset.ResetPasswordAsync(factory.Services, user.UserName));
         var entry = (await admin.GetJsonAsync($"/api/users/{user.Id}/audit"))[0]!;
         Assert.Equal("updated", entry.Str("action"));
         Assert.Null(entry["userId"]);

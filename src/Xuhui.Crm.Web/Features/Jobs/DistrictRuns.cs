@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Domain.Districts;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
 

@@ -7,7 +7,7 @@ namespace Xuhui.Crm.Web.Features.Jobs;
 /// slow batch ends at its next step and records itself "interrupted" within the host's shutdown timeout, instead of
 /// being cut off mid-batch with its run still "running". Registered after the scheduler, so it stops before it.
 /// </summary>
-public sealed class JobInterrupter(ISchedulerFactory factory, ILogger<JobInterrupter> logger) : IHostedService
+public sealed class JobInterrupter(ISchedulerFactory factory, CrmJobs jobs, ILogger<JobInterrupter> logger) : IHostedService
 {
     private IScheduler? _scheduler;
 
@@ -28,11 +28,11 @@ public sealed class JobInterrupter(ISchedulerFactory factory, ILogger<JobInterru
                 return;
             }
 
-            foreach (var name in JobNames.All)
+            foreach (var job in jobs.All)
             {
-                if (await scheduler.Interrupt(JobsSetup.Key(name), cancellationToken))
+                if (await scheduler.Interrupt(JobsSetup.Key(job.Name), cancellationToken))
                 {
-                    logger.LogWarning("Stopping: job {Job} was running and has been asked to stop", name);
+                    logger.LogWarning("Stopping: job {Job} was running and has been asked to stop", job.Name);
                 }
             }
         }

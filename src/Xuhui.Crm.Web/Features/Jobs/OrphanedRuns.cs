@@ -2,27 +2,33 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Quartz;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Imports;
-using Xuhui.Crm.Web.Features.Exports;
-using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Jobs;
 
 /// <summary>
-/// Closes job and import runs left "running" by a process that died, so the admin sees "interrupted" instead of a run
+/// Another feature's runs that a dead process leaves "running" (an import, say): on SQLite, where one process owns the
+/// file, every such row is closed at start, with the job runs.
+/// </summary>
+public interface IOrphanedRunCloser
+{
+    /// <summary>Closes the runs still marked running; returns how many.</summary>
+    Task<int> CloseAsync(CrmDbContext db, DateTime now, CancellationToken ct);
+}
+
+/// <summary>
+/// Closes job runs (and the runs of <see cref="IOrphanedRunCloser"/>s) left "running" by a process that died, so the admin sees "interrupted" instead of a run
 /// that never ends. On SQLite one process owns the file, so at start every "running" row is a dead process's. On
 /// PostgreSQL several instances share the rows: a job run is a dead instance's when no instance of the cluster is
 /// executing that job any more (Quartz removes a dead instance's executing records when another takes over), checked
 /// at start and then every minute.
 /// </summary>
-public sealed class OrphanedRuns(IServiceScopeFactory scopes, DataPaths paths, ISchedulerFactory schedulers, TimeProvider clock, ILogger<OrphanedRuns> logger)
+public sealed class OrphanedRuns(
+    IServiceScopeFactory scopes, DataPaths paths, ISchedulerFactory schedulers, IEnumerable<IOrphanedRunCloser> closers, TimeProvider clock, ILogger<OrphanedRuns> logger)
     : BackgroundService
 {
     public static string JobMessage => Text.T("进程中断（崩溃或被强制结束），本次运行未完成；任务会在恢复后重新运行");
-    public static string ImportMessage => Text.T("导入进程中断（崩溃或被强制结束），未写入任何数据，请重新导入");
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,17 +62,19 @@ public sealed class OrphanedRuns(IServiceScopeFactory scopes, DataPaths paths, I
         }
     }
 
-    public async Task<(int Jobs, int Imports)> SweepAsync(CancellationToken ct)
+    public async Task<(int Jobs, int Others)> SweepAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        int jobs, imports = 0;
+        int jobs, others = 0;
         if (paths.IsSqlite)
         {
             jobs = await CloseJobsAsync(db.JobRuns.Where(r => r.Outcome == JobOutcome.Running), now, ct);
-            imports = await db.ImportRuns.Where(r => r.Status == ImportStatus.Running).ExecuteUpdateAsync(
-                s => s.SetProperty(r => r.Status, ImportStatus.Interrupted).SetProperty(r => r.CompletedAt, now).SetProperty(r => r.Message, ImportMessage), ct);
+            foreach (var closer in closers)
+            {
+                others += await closer.CloseAsync(db, now, ct);
+            }
         }
         else
         {
@@ -88,12 +96,12 @@ public sealed class OrphanedRuns(IServiceScopeFactory scopes, DataPaths paths, I
             jobs = dead.Count == 0 ? 0 : await CloseJobsAsync(db.JobRuns.Where(r => dead.Contains(r.Id) && r.Outcome == JobOutcome.Running), now, ct);
         }
 
-        if (jobs + imports > 0)
+        if (jobs + others > 0)
         {
-            logger.LogWarning("Closed {Jobs} job run(s) and {Imports} import run(s) left running by a process that died", jobs, imports);
+            logger.LogWarning("Closed {Jobs} job run(s) and {Others} other run(s) left running by a process that died", jobs, others);
         }
 
-        return (jobs, imports);
+        return (jobs, others);
     }
 
     private static Task<int> CloseJobsAsync(IQueryable<JobRun> runs, DateTime now, CancellationToken ct) => runs.ExecuteUpdateAsync(

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Jobs;
@@ -63,7 +62,7 @@ public abstract class RecordedJob(CrmDbContext db, TimeProvider clock, ILogger l
         finally
         {
             var finished = Clock.GetUtcNow().UtcDateTime;
-            Features.Operations.CrmMetrics.JobDuration.Record(
+            Shared.CrmMetrics.JobDuration.Record(
                 (finished - now).TotalSeconds, new KeyValuePair<string, object?>("job", run.JobName), new KeyValuePair<string, object?>("outcome", outcome.ToString()));
             await db.JobRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(
                 s => s.SetProperty(r => r.Outcome, outcome).SetProperty(r => r.Message, message).SetProperty(r => r.FinishedAt, finished),

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
 

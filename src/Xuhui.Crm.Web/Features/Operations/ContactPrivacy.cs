@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Outbox;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Outbox;
 

@@ -1,7 +1,5 @@
 using Quartz;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Operations;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Features.Jobs;
 using Xuhui.Crm.Web.Shared.Localisation;

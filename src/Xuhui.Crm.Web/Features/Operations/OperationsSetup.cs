@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Xuhui.Crm.Web.Features.Jobs;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
 
@@ -27,6 +29,12 @@ public static class OperationsSetup
         services.Configure<BackupOptions>(configuration.GetSection("Crm:Backup"));
         services.Configure<ProxyOptions>(configuration.GetSection("Crm:Proxy"));
         services.AddScoped<BackupService>();
+        services.AddCrmJob<NightlyBackupJob>(JobNames.NightlyBackup, "每日数据库备份", JobSchedule.Daily(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<BackupOptions>>().Value;
+            var time = TimeOnly.ParseExact(o.Time, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+            return (JobSchedule.DailyCron(time), $"每天 {o.Time}（Asia/Shanghai）备份数据库");
+        }));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<BackupHealthCheck>("backup", failureStatus: HealthStatus.Unhealthy, tags: ["ready"])

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Outbox;
@@ -231,7 +230,7 @@ public sealed class OutboxDispatcher(
             logger.LogInformation("Outbox via {Transport}: {Sent} sent, {Failed} failed, {Deferred} deferred", transport.Describe, sent, failed, deferred);
         }
 
-        Features.Operations.CrmMetrics.RemindersSent.Add(sent);
+        Shared.CrmMetrics.RemindersSent.Add(sent);
         return new DispatchResult(sent, failed, deferred, interrupted);
     }
 

@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
 
 namespace Xuhui.Crm.Web.Features.Outbox;
 

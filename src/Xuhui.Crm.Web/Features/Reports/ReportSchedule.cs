@@ -1,12 +1,11 @@
 using Quartz;
 using Xuhui.Crm.Domain.Targets;
-using Xuhui.Crm.Domain.Time;
 
 namespace Xuhui.Crm.Web.Features.Reports;
 
 /// <summary>
-/// When the two monthly jobs fire and what they do. The Quartz job classes (Jobs/MonthEndSnapshotJob,
-/// Jobs/MonthlyReportJob, recorded in JobRuns) stay thin: each body is one call here.
+/// When the two monthly jobs fire and what they do. The Quartz job classes (<see cref="MonthEndSnapshotJob"/>,
+/// <see cref="MonthlyReportJob"/>, recorded in JobRuns) stay thin: each body is one call here.
 /// </summary>
 public static class ReportSchedule
 {
@@ -54,20 +53,6 @@ public static class ReportSchedule
         return string.Join("；", results.Select(r => $"{Jobs.DistrictRuns.Label(r.District)}：{r.Result}"));
     }
 
-    /// <summary>The monthly jobs and their cron expressions (Asia/Shanghai).</summary>
-    public static IReadOnlyList<(string Job, string Cron, string Description)> Schedules { get; } =
-    [
-        (MonthEndSnapshot, MonthEndSnapshotCron, "每月1日 00:05（Asia/Shanghai）冻结上月数据"),
-        (MonthlyReport, MonthlyReportCron, "每月1日 09:00（Asia/Shanghai）发送上月月报"),
-    ];
-
+    /// <summary>The trigger of a monthly job (as the scheduler names it from its declaration).</summary>
     public static TriggerKey TriggerKey(JobKey job) => new($"{job.Name}-monthly", job.Group);
-
-    /// <summary>Cron trigger in Shanghai time; a missed fire (host down) runs once on recovery.</summary>
-    public static ITrigger Trigger(JobKey job, string cron, string description, TimeProvider clock) => TriggerBuilder.Create(clock)
-        .WithIdentity(TriggerKey(job))
-        .ForJob(job)
-        .WithDescription(description)
-        .WithCronSchedule(cron, b => b.InTimeZone(ShanghaiTime.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-        .Build();
 }

@@ -794,5 +794,8 @@ public static class English
         ["月份应在 1900-01 至 2100-12 之间"] = "A month between 1900-01 and 2100-12",
         ["月份尚未开始"] = "The month has not started",
         ["{0} 的快照正在被同时生成，请稍后重试"] = "The snapshot of {0} is being taken at the same time; try again shortly",
+        ["每日提醒摘要"] = "Daily digest",
+        ["月末快照"] = "Month-end snapshot",
+        ["每日数据库备份"] = "Nightly backup",
     };
 }

@@ -2,18 +2,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Quartz;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Jobs;
-using Xuhui.Crm.Web.Features.Operations;
-using Xuhui.Crm.Web.Features.Reminders;
-using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Jobs.Pages;
 
-/// <summary>Scheduled jobs: next and last fire, last result, run now; through the /api/admin/jobs handlers.</summary>
-public sealed class JobsModel(ISchedulerFactory factory, CrmDbContext db, UiText t) : PageModel
+/// <summary>Scheduled jobs: next and last fire, last result, run now; the same use cases as /api/admin/jobs.</summary>
+public sealed class JobsModel(ISchedulerFactory factory, CrmJobs jobs, CrmDbContext db, UiText t) : PageModel
 {
     public List<JobDto> Jobs { get; private set; } = [];
 
@@ -21,14 +15,14 @@ public sealed class JobsModel(ISchedulerFactory factory, CrmDbContext db, UiText
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Jobs = (await JobsApi.List(factory, db, ct)).Value ?? [];
+        Jobs = await ListJobs.HandleAsync(factory, jobs, db, ct);
         SchedulerRunning = (await factory.GetScheduler(ct)).Status == SchedulerStatus.Running;
     }
 
     public async Task<IActionResult> OnPostRunAsync(string name, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From<JobRunAccepted>(await JobsApi.Run(name, factory, ct));
-        TempData[outcome.Ok ? "Flash" : "Error"] = outcome.Ok ? t.Format("已触发 {0}，结果稍后显示在列表中", name) : outcome.Message;
+        var outcome = await RunJob.HandleAsync(name, factory, jobs, ct);
+        TempData[outcome.IsOk ? "Flash" : "Error"] = outcome.IsOk ? t.Format("已触发 {0}，结果稍后显示在列表中", name) : outcome.Message;
         return RedirectToPage();
     }
 

@@ -1,17 +1,12 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Xuhui.Crm.Web.Data;
-using Xuhui.Crm.Web.Features.Search;
-using Xuhui.Crm.Web.Features.Outbox;
 using Xuhui.Crm.Web.Shared;
-using Xuhui.Crm.Web.Features.Auth;
 using Xuhui.Crm.Web.Shared.Localisation;
-using Xuhui.Crm.Web.Shared.Pages;
 
 namespace Xuhui.Crm.Web.Features.Outbox.Pages;
 
-/// <summary>The outbox by status, with retry of failed messages; through the /api/admin/outbox handlers.</summary>
+/// <summary>The outbox by status, with retry of failed messages; the same use cases as /api/admin/outbox.</summary>
 public sealed class OutboxModel(CrmDbContext db, OutboxDispatcher dispatcher, TimeProvider clock, OutboxSignal signal, UiText t) : PageModel
 {
     public OutboxPage Messages { get; private set; } = new([], 0, 1, 50, [], string.Empty);
@@ -26,19 +21,19 @@ public sealed class OutboxModel(CrmDbContext db, OutboxDispatcher dispatcher, Ti
     {
         var status = Status is { Length: > 0 } s && Json.TryParseEnum<OutboxStatus>(s, out _) ? s : null;
         Status = status;
-        Messages = ApiOutcome.From<OutboxPage>(await OutboxApi.List(status, PageNumber, 50, db, dispatcher, ct)).Value ?? Messages;
+        Messages = (await ListOutbox.HandleAsync(new(status, PageNumber, 50), db, dispatcher, ct)).Value ?? Messages;
     }
 
     /// <summary>The stored message as an .eml file (the API's download needs a bearer token, a browser has the cookie).</summary>
     public async Task<IActionResult> OnGetEmlAsync(long id, CancellationToken ct) =>
-        (await OutboxApi.Eml(id, db, ct)).Result is FileContentHttpResult file
-            ? File(file.FileContents.ToArray(), file.ContentType ?? "message/rfc822", file.FileDownloadName)
+        await ListOutbox.EmlAsync(id, db, ct) is { IsOk: true, Value: { } mime }
+            ? File(mime, "message/rfc822", ListOutbox.EmlFileName(id))
             : NotFound();
 
     public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From<OutboxDto>(await OutboxApi.Retry(id, db, clock, signal, ct));
-        TempData[outcome.Ok ? "Flash" : "Error"] = outcome.Ok ? t.Format("邮件 {0} 已重新排队", id) : outcome.Message;
+        var outcome = await RetryOutbox.OneAsync(id, db, clock, signal, ct);
+        TempData[outcome.IsOk ? "Flash" : "Error"] = outcome.IsOk ? t.Format("邮件 {0} 已重新排队", id) : outcome.Message;
         return RedirectToPage(new { status = Status });
     }
 

@@ -1,33 +1,12 @@
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Authentication;
 using OpenTelemetry.Metrics;
 using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Operations;
 
-/// <summary>The application's own instruments; request durations come from the ASP.NET Core instrumentation.</summary>
-public static class CrmMetrics
+/// <summary>The metrics endpoint: the instruments themselves are <see cref="CrmMetrics"/> in Shared.</summary>
+public static class MetricsSetup
 {
-    public const string MeterName = "Xuhui.Crm";
-
-    private static readonly Meter Meter = new(MeterName);
-
-    public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>("crm.job.duration", "s", "Duration of scheduled job runs");
-    private static long _outboxPending;
-    private static long _outboxFailed;
-
-    /// <summary>Outbox depth as last counted (by readiness checks and dispatch rounds).</summary>
-    public static void SetOutbox(long pending, long failed)
-    {
-        Interlocked.Exchange(ref _outboxPending, pending);
-        Interlocked.Exchange(ref _outboxFailed, failed);
-    }
-
-    public static readonly ObservableGauge<long> OutboxPending = Meter.CreateObservableGauge("crm.outbox.pending", () => Interlocked.Read(ref _outboxPending), description: "Messages waiting to be sent");
-    public static readonly ObservableGauge<long> OutboxFailed = Meter.CreateObservableGauge("crm.outbox.failed", () => Interlocked.Read(ref _outboxFailed), description: "Messages that failed for good");
-
-    public static readonly Counter<long> RemindersSent = Meter.CreateCounter<long>("crm.reminders.sent", description: "Reminder and report emails handed to the mail server");
-
     /// <summary>Off by default; <c>Crm:Metrics:Enabled=true</c> exposes Prometheus text at /metrics (admins, or a scrape token).</summary>
     public static IServiceCollection AddCrmMetrics(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,7 +14,7 @@ public static class CrmMetrics
         {
             services.AddOpenTelemetry().WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
-                .AddMeter(MeterName)
+                .AddMeter(CrmMetrics.MeterName)
                 .AddPrometheusExporter());
         }
 
@@ -69,6 +48,4 @@ public static class CrmMetrics
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         return app;
     }
-
-    public static Meter Instance => Meter;
 }
