@@ -38,7 +38,7 @@ public static class CrmHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
-        services.AddCrmDatabase();
+        services.AddCrmDatabase(builder.Configuration);
         services.AddScoped<DemoData>();
         services.AddTargets(builder.Configuration);
         // OWASP's PBKDF2-HMAC-SHA512 minimum. The hash records its own iteration count, so older hashes still verify
@@ -47,6 +47,7 @@ public static class CrmHost
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<PasswordCheck>();
         services.AddSingleton<TokenCache>();
+        services.AddSingleton<Data.Pipeline.ISaveStep, TokenCacheInvalidation>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Districts;
 using Xuhui.Crm.Domain.Firms;
@@ -39,21 +38,5 @@ public sealed partial class CrmDbContext
         b.Entity<IndicatorValue>().HasQueryFilter(x => District == null || x.DistrictCode == District);
         b.Entity<IndicatorTarget>().HasQueryFilter(x => District == null || x.DistrictCode == District);
         b.Entity<MonthlySnapshot>().HasQueryFilter(x => District == null || x.DistrictCode == District);
-    }
-
-    /// <summary>New district rows go to the scope's district (a district user cannot write into another), else the home district.</summary>
-    private void StampDistrict(EntityEntry entry)
-    {
-        if (entry.State == EntityState.Added && entry.Entity is IDistrictOwned owned)
-        {
-            if (District is not null)
-            {
-                owned.DistrictCode = District;
-            }
-            else if (string.IsNullOrEmpty(owned.DistrictCode))
-            {
-                owned.DistrictCode = HomeDistrict;
-            }
-        }
     }
 }
