@@ -45,6 +45,13 @@ public sealed class SavePipeline : SaveChangesInterceptor
             return result;
         }
 
+        // Every end of a save is reported (success, failure, cancellation, concurrency); should one ever be missed, the
+        // next save ends the stale run rather than leave its transaction open and its turn taken.
+        if (db.CurrentSave is { } stale)
+        {
+            await stale.EndAsync();
+        }
+
         // Background batch writers (the gram backlog) let a save in between their batches (SQLite has one writer).
         var turn = await WriteGate.EnterAsync(db.Gate, waitForBatch: db.Database.CurrentTransaction is null, cancellationToken);
         var run = new SaveRun(db, turn, db.Clock.GetUtcNow().UtcDateTime);

@@ -5,6 +5,7 @@ public static class ImportsModule
     public static IServiceCollection AddImports(this IServiceCollection services)
     {
         services.AddScoped<ImportService>();
+        services.AddSingleton<ImportDiagnostics>();
         return services;
     }
 }

@@ -736,5 +736,7 @@ public static class English
         ["SMTP 发送超时（{0} 秒）"] = "SMTP send timed out ({0} s)",
         ["登录尝试过于频繁，请稍后再试"] = "Too many login attempts; try again later",
         ["返回登录"] = "Back to sign-in",
+        ["企业 {0} 在导入期间被他人修改，未写入任何数据，请重新导入"] = "Firm {0} was changed by someone else during the import; nothing was written, import again",
+        ["联系人 {0} 在导入期间被他人修改，未写入任何数据，请重新导入"] = "Contact {0} was changed by someone else during the import; nothing was written, import again",
     };
 }
