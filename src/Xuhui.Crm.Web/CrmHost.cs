@@ -43,7 +43,7 @@ public static class CrmHost
         services.AddSingleton<DataPaths>();
         services.AddSingleton(sp => ReferenceData.Load(sp.GetRequiredService<DataPaths>().SeedDirectory));
         services.AddSingleton<IFilterCodes>(sp => sp.GetRequiredService<ReferenceData>());
-        services.AddCrmDatabase();
+        services.AddCrmDatabase(builder.Configuration);
         services.AddScoped<DemoData>();
         // OWASP's PBKDF2-HMAC-SHA512 minimum. The hash records its own iteration count, so older hashes still verify
         // and PasswordCheck rehashes them at the next successful login.
@@ -51,6 +51,7 @@ public static class CrmHost
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<PasswordCheck>();
         services.AddSingleton<TokenCache>();
+        services.AddSingleton<Data.Pipeline.ISaveStep, TokenCacheInvalidation>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

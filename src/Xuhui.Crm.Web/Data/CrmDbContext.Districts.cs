@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Query;
 using Xuhui.Crm.Domain.Districts;
 using Xuhui.Crm.Domain.Firms;
@@ -63,20 +62,4 @@ public sealed partial class CrmDbContext
 
     // An EXISTS on the firm's primary key: the row has no district of its own, it follows its firm.
     private Expression<Func<long, bool>> InFirmsDistrict => firmId => District == null || Set<Firm>().Any(f => f.Id == firmId && f.DistrictCode == District);
-
-    /// <summary>New district rows go to the scope's district (a district user cannot write into another), else the home district.</summary>
-    private void StampDistrict(EntityEntry entry)
-    {
-        if (entry.State == EntityState.Added && entry.Entity is IDistrictOwned owned)
-        {
-            if (District is not null)
-            {
-                owned.DistrictCode = District;
-            }
-            else if (string.IsNullOrEmpty(owned.DistrictCode))
-            {
-                owned.DistrictCode = HomeDistrict;
-            }
-        }
-    }
 }

@@ -7,39 +7,50 @@ using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
-using Xuhui.Crm.Web.Shared;
-using Xuhui.Crm.Web.Features.Search;
+using Xuhui.Crm.Web.Data.Pipeline;
 
 namespace Xuhui.Crm.Web.Data;
 
 /// <remarks>
 /// One constructor taking the options only, as EF's context pool requires: the host leases pooled instances and sets
-/// the clock and home district per request scope (<see cref="Lease"/>); commands and tests set them as properties.
+/// the clock, home district and write gate per request scope (<see cref="Lease"/>); commands and tests set them as
+/// properties. Every save goes through <see cref="SavePipeline"/> (an interceptor in the options).
 /// </remarks>
-public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbContext(options), IDataProtectionKeyContext
+public sealed partial class CrmDbContext : DbContext, IDataProtectionKeyContext
 {
+    public CrmDbContext(DbContextOptions<CrmDbContext> options)
+        : base(options)
+    {
+        // Subscribed here so the pool's configuration snapshot keeps them for every lease.
+        SavingChanges += (_, e) => AcceptAllChangesOnSuccess = e.AcceptAllChangesOnSuccess;
+        SaveChangesFailed += SavePipeline.OnFailed;
+    }
+
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
-    /// <summary>Called after a save wrote users or access tokens (the host's bearer-token cache is emptied).</summary>
-    public Action? SignInChanged { get; set; }
+    /// <summary>The host's SQLite write gate; null on PostgreSQL and for contexts built outside the host.</summary>
+    public WriteGate? Gate { get; set; }
 
-    /// <summary>Called after firm search grams were (or may have been) written (the host's search-count cache is emptied).</summary>
-    public Action? SearchIndexChanged { get; set; }
+    /// <summary>The save in progress, from the pipeline's start of it to its end.</summary>
+    internal SaveRun? CurrentSave { get; set; }
+
+    /// <summary>The argument of the save in progress (the pipeline's second write passes it on).</summary>
+    internal bool AcceptAllChangesOnSuccess { get; private set; } = true;
 
     /// <summary>
     /// Readies a pooled instance for a new request scope: the per-request state a previous lease may have set (the actor,
-    /// the district scope, pending extra audit rows) is cleared and the clock and home district come from the scope's
-    /// services. EF resets its own state (change tracker, connection, transaction) when the instance goes back to the pool.
+    /// the district scope, pending extra audit rows) is cleared and the clock, home district and write gate come from the
+    /// scope's services. EF resets its own state (change tracker, connection, transaction) when the instance goes back to the pool.
     /// </summary>
-    internal CrmDbContext Lease(TimeProvider clock, string homeDistrict, bool multiDistrict, Action? signInChanged, Action? searchIndexChanged)
+    internal CrmDbContext Lease(TimeProvider clock, string homeDistrict, bool multiDistrict, WriteGate? gate)
     {
         Clock = clock;
         MultiDistrict = multiDistrict;
-        SignInChanged = signInChanged;
-        SearchIndexChanged = searchIndexChanged;
+        Gate = gate;
         HomeDistrict = homeDistrict;
         District = null;
         ActorId = null;
+        CurrentSave = null;
         _extraAudit.Clear();
         return this;
     }
@@ -78,6 +89,12 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options)
             && optionsBuilder.Options.Extensions.Any(e => e.GetType().Name == "SqliteOptionsExtension"))
         {
             DatabaseSetup.UseSqliteTableOptions(optionsBuilder);
+        }
+
+        // Contexts built outside the host still save through the pipeline (the host's options already hold its own).
+        if (!SavePipeline.In(optionsBuilder))
+        {
+            optionsBuilder.AddInterceptors(SavePipeline.Standalone);
         }
     }
 

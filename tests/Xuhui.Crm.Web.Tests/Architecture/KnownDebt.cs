@@ -6,12 +6,7 @@ namespace Xuhui.Crm.Web.Tests.Architecture;
 /// </summary>
 internal static class KnownDebt
 {
-    public static readonly string[] DataToFeatures =
-    [
-        "Xuhui.Crm.Web.Data.CrmDbContext → Xuhui.Crm.Web.Features.Search.FirmSearchGram",
-        "Xuhui.Crm.Web.Data.DatabaseSetup → Xuhui.Crm.Web.Features.Auth.TokenCache",
-        "Xuhui.Crm.Web.Data.DatabaseSetup → Xuhui.Crm.Web.Features.Search.GramCountCache",
-    ];
+    public static readonly string[] DataToFeatures = [];
 
     public static readonly string[] SharedToFeatures =
     [

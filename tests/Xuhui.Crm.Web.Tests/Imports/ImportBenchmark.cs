@@ -37,7 +37,7 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
 
         var (dry, dryTime, dryCpu) = await TimeAsync(() => admin.UploadAsync(xlsx, "bench.xlsx", "?dryRun=true"));
         Assert.Equal(Rows, (await dry.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
-        output.WriteLine($"dry run (create): {dryTime.TotalSeconds:F1} s wall, {dryCpu.TotalSeconds:F1} s CPU; {Phases()}");
+        output.WriteLine($"dry run (create): {dryTime.TotalSeconds:F1} s wall, {dryCpu.TotalSeconds:F1} s CPU; {Phases(factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Imports.ImportDiagnostics>())}");
 
         var saves = new List<(long At, double Ms)>();
         using var stop = new CancellationTokenSource();
@@ -47,7 +47,8 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         Assert.Equal(Rows, (await commit.ExpectAsync(HttpStatusCode.OK))!["counts"]!["create"]!.GetValue<int>());
         // The import answers once its firms commit (searchable at once, through their text); the search grams follow in
         // the background. The officer keeps saving until they are in: that is the time the import weighs on saves.
-        var phases = Xuhui.Crm.Web.Features.Imports.ImportPhases.Last!;
+        var diagnostics = factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Imports.ImportDiagnostics>();
+        var phases = diagnostics.Phases!;
         var drain = factory.Services.GetRequiredService<Xuhui.Crm.Web.Features.Search.SearchDrainDiagnostics>();
         var searchable = Stopwatch.StartNew();
         var pending = await factory.WithDbAsync(db => db.FirmSearchBacklog.CountAsync());
@@ -57,13 +58,13 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         var indexedCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await stop.CancelAsync();
         await saver;
-        output.WriteLine($"commit (50,000 creates): {commitTime.TotalSeconds:F1} s wall, {commitCpu.TotalSeconds:F1} s CPU, {Rows / commitTime.TotalSeconds:F0} rows/s; {Phases()}; " +
-            $"firm transaction {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F2} s; {pending} firms on the search backlog at the answer");
+        output.WriteLine($"commit (50,000 creates): {commitTime.TotalSeconds:F1} s wall, {commitCpu.TotalSeconds:F1} s CPU, {Rows / commitTime.TotalSeconds:F0} rows/s; {Phases(diagnostics)}; " +
+            $"firm transaction {diagnostics.LockTime.TotalSeconds:F2} s; {pending} firms on the search backlog at the answer");
         output.WriteLine($"commit until the search grams are written: {indexedTime.TotalSeconds:F1} s wall, {indexedCpu.TotalSeconds:F1} s CPU; grams {drain.DrainTime.TotalSeconds:F1} s (longest batch {drain.LongestBatch.TotalSeconds:F2} s)");
         output.WriteLine($"commit phases: {phases}");
         output.WriteLine($"gram drain: {drain.Stats}");
-        output.WriteLine($"staged rows: {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastWriterStats}");
-        SlowSaves(saves, Xuhui.Crm.Web.Features.Imports.ImportPhases.Last);
+        output.WriteLine($"staged rows: {diagnostics.WriterStats}");
+        SlowSaves(saves, diagnostics.Phases);
         var latencies = saves.Select(s => s.Ms).ToList();
         latencies.Sort();
         output.WriteLine($"officer saves during the commit and the grams: {latencies.Count}, median {Pct(latencies, 0.5):F0} ms, p95 {Pct(latencies, 0.95):F0} ms, p99 {Pct(latencies, 0.99):F0} ms, max {latencies.LastOrDefault():F0} ms");
@@ -75,7 +76,7 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         var edited = Workbook(address: "钦州路");
         var (update, updateTime, updateCpu) = await TimeAsync(() => admin.UploadAsync(edited, "bench.xlsx"));
         Assert.Equal(Rows, (await update.ExpectAsync(HttpStatusCode.OK))!["counts"]!["update"]!.GetValue<int>());
-        output.WriteLine($"commit (50,000 updates of one field): {updateTime.TotalSeconds:F1} s wall, {updateCpu.TotalSeconds:F1} s CPU; {Phases()}; firm transaction {Xuhui.Crm.Web.Features.Imports.ImportApplier.LastLockTime.TotalSeconds:F2} s");
+        output.WriteLine($"commit (50,000 updates of one field): {updateTime.TotalSeconds:F1} s wall, {updateCpu.TotalSeconds:F1} s CPU; {Phases(diagnostics)}; firm transaction {diagnostics.LockTime.TotalSeconds:F2} s");
 
         foreach (var format in new[] { "csv", "xlsx" })
         {
@@ -156,9 +157,9 @@ public sealed class ImportBenchmark(CrmFactory factory, ITestOutputHelper output
         }
     }
 
-    private static string Phases()
+    private static string Phases(Xuhui.Crm.Web.Features.Imports.ImportDiagnostics diagnostics)
     {
-        var (reading, converting, lookups, rows) = Xuhui.Crm.Web.Features.Imports.ImportStager.LastTimings;
+        var (reading, converting, lookups, rows) = diagnostics.StagingTimings;
         return $"staging: reading the sheet {reading.TotalSeconds:F1} s, converting cells {converting.TotalSeconds:F1} s, lookups {lookups.TotalSeconds:F1} s, row rules {rows.TotalSeconds:F1} s";
     }
 

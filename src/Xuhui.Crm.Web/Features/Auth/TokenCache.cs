@@ -4,9 +4,9 @@ namespace Xuhui.Crm.Web.Features.Auth;
 
 /// <summary>
 /// The bearer-token lookup's answers, kept for a few seconds (Crm:Auth:TokenCacheSeconds, default 5; 0 turns it off).
-/// The lookup (token hash → active user with the token's security stamp) was about a quarter of the CPU of a firm-detail
-/// request (issue 8 profile). A change through this instance to any user or token (login, logout, deactivation, role or
-/// password change) empties it at once, so a single instance — every SQLite deployment — answers exactly as without
+/// The lookup (token hash → active user with the token's security stamp) is a large part of a small request's CPU. A
+/// change through this instance to any user or token (login, logout, deactivation, role or password change) empties it
+/// at once (<see cref="TokenCacheInvalidation"/>), so a single instance — every SQLite deployment — answers exactly as without
 /// it. Another instance of a city deployment sees such a change after at most the cache's lifetime (README, "Running
 /// for a city"). An entry never outlives its token's expiry.
 /// </summary>

@@ -11,9 +11,6 @@ public sealed class ImportPhases
     private readonly List<(string Name, TimeSpan Start, TimeSpan Length)> _phases = [];
     private TimeSpan _last;
 
-    /// <summary>The phases of the most recent import in this process.</summary>
-    public static ImportPhases? Last { get; internal set; }
-
     /// <summary>When the import began (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
 

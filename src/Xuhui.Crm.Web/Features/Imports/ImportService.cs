@@ -28,6 +28,7 @@ public sealed class ImportService(
     ILogger<ImportService> logger,
     SearchBacklogState backlog,
     SearchGramDrainer drainer,
+    ImportDiagnostics diagnostics,
     ImportStagedHook? stagedHook = null)
 {
     private const int ProgressEvery = 5000;
@@ -35,7 +36,7 @@ public sealed class ImportService(
     public async Task<ImportReport> RunAsync(Stream content, ImportRequest request, long userId, CancellationToken ct)
     {
         var phases = request.Phases ?? new ImportPhases();
-        ImportPhases.Last = phases;
+        diagnostics.Phases = phases;
         var run = new ImportRun
         {
             UserId = userId,
@@ -58,7 +59,7 @@ public sealed class ImportService(
             await SetAsync(run.Id, r => r.SetProperty(x => x.Format, file.Format).SetProperty(x => x.Encoding, file.EncodingName), ct);
             run.Format = file.Format;
             run.Encoding = file.EncodingName;
-            var stager = new ImportStager(db, reference, clock, userId, backlog);
+            var stager = new ImportStager(db, reference, clock, userId, backlog, diagnostics);
             var lastReported = 0;
             staged = await stager.StageAsync(file, request.Mapping, async rows =>
             {
@@ -90,7 +91,7 @@ public sealed class ImportService(
                     await ImportApplier.ApplyAsync(db, staged, userId, applier => applier.Execute(
                         "UPDATE \"ImportRuns\" SET \"Status\" = @s, \"RowsRead\" = @r, \"Created\" = @c, \"Updated\" = @u, \"Unchanged\" = @n, \"ErrorRows\" = @e, \"Duplicates\" = @d, \"CompletedAt\" = @at WHERE \"Id\" = @id",
                         ("@s", nameof(ImportStatus.Committed)), ("@r", run.RowsRead), ("@c", run.Created), ("@u", run.Updated), ("@n", run.Unchanged),
-                        ("@e", run.ErrorRows), ("@d", run.Duplicates), ("@at", run.CompletedAt), ("@id", run.Id)), phases, ct);
+                        ("@e", run.ErrorRows), ("@d", run.Duplicates), ("@at", run.CompletedAt), ("@id", run.Id)), phases, diagnostics, ct);
                     // The firms are in and searchable (through their text) now; their grams are written in the background,
                     // in short batches, while the import answers. A crash before that leaves them on the backlog for the
                     // next start.

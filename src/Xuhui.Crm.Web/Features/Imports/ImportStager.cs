@@ -4,6 +4,7 @@ using Xuhui.Crm.Domain.Cases;
 using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Data.Pipeline;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
@@ -18,7 +19,7 @@ namespace Xuhui.Crm.Web.Features.Imports;
 /// Reads the sheet in chunks, looks each chunk's firms up by credit code, validates every row with the firm rules
 /// (<see cref="FirmValidation"/>) and keeps only what would change. Nothing is written here.
 /// </summary>
-internal sealed partial class ImportStager(CrmDbContext db, ReferenceData reference, TimeProvider clock, long userId, SearchBacklogState backlog)
+internal sealed partial class ImportStager(CrmDbContext db, ReferenceData reference, TimeProvider clock, long userId, SearchBacklogState backlog, ImportDiagnostics diagnostics)
 {
     private const int ChunkSize = 1000;
 
@@ -40,9 +41,6 @@ internal sealed partial class ImportStager(CrmDbContext db, ReferenceData refere
     private readonly System.Diagnostics.Stopwatch _lookups = new();
     private readonly System.Diagnostics.Stopwatch _rows = new();
     private readonly System.Diagnostics.Stopwatch _converting = new();
-
-    /// <summary>Where the most recent staging spent its time: reading the sheet, converting cells, database lookups, row rules (benchmark note).</summary>
-    public static (TimeSpan Reading, TimeSpan Converting, TimeSpan Lookups, TimeSpan Rows) LastTimings { get; private set; }
 
     public async Task<StagedImport> StageAsync(SpreadsheetFile file, IReadOnlyDictionary<string, string> mapping, Func<int, Task> progress, CancellationToken ct)
     {
@@ -84,7 +82,7 @@ internal sealed partial class ImportStager(CrmDbContext db, ReferenceData refere
 
         _reading.Stop();
         await StageChunkAsync(chunk, staged, ct);
-        LastTimings = (_reading.Elapsed - _converting.Elapsed, _converting.Elapsed, _lookups.Elapsed, _rows.Elapsed);
+        diagnostics.StagingTimings = (_reading.Elapsed - _converting.Elapsed, _converting.Elapsed, _lookups.Elapsed, _rows.Elapsed);
         staged.Results.AddRange(_others.Take(Math.Max(0, ImportReport.RowLimit - staged.Results.Count)));
         return staged;
     }
@@ -263,7 +261,7 @@ internal sealed partial class ImportStager(CrmDbContext db, ReferenceData refere
             var current = FirmProperties[field].GetValue(existing);
             if (!Equals(current, value))
             {
-                update.Changes.Add(new FieldChange(field.ToString(), value, CrmDbContext.Format(current), CrmDbContext.Format(value)));
+                update.Changes.Add(new FieldChange(field.ToString(), value, AuditRows.Format(current), AuditRows.Format(value)));
             }
         }
 

@@ -6,6 +6,7 @@ public static class ImportsModule
     {
         services.AddScoped<ImportService>();
         services.AddSingleton<Jobs.IOrphanedRunCloser, ImportRunCloser>();
+        services.AddSingleton<ImportDiagnostics>();
         return services;
     }
 }

@@ -39,8 +39,7 @@ public static class ContactAccessLog
         }
 
         var now = db.Clock.GetUtcNow().UtcDateTime;
-        using var saving = WriteGate.Enter();
-        await WriteGate.WaitForBatchAsync(TimeSpan.FromSeconds(2), ct);
+        using var saving = await WriteGate.EnterAsync(db.Gate, waitForBatch: true, ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {

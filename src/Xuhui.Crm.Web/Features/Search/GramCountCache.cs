@@ -6,9 +6,10 @@ namespace Xuhui.Crm.Web.Features.Search;
 /// <summary>
 /// The exact match count of a one- or two-character search (the gram's row count), kept per gram. Counting a common
 /// character reads its whole index range — 28,794 entries for 科 at 50,000 firms, about 1 ms of SQLite's time, the
-/// largest part of such a request (issue 8) — while the count changes only when search grams are written. An entry is
-/// dropped as soon as this instance writes grams (<see cref="Changed"/>, called through the context: saves that
-/// reindex a firm, the import's backlog drain), so one instance — every SQLite deployment — always answers the exact current count; grams
+/// largest part of such a request — while the count changes only when search grams are written. An entry is
+/// dropped as soon as this instance writes grams (<see cref="Changed"/>: when a save that reindexed a firm ends,
+/// <see cref="GramCountInvalidation"/>, and after each batch of the import's backlog drain), so one instance — every
+/// SQLite deployment — always answers the exact current count; grams
 /// written by another instance of a city deployment are seen after at most Crm:Search:CountCacheSeconds (default 5;
 /// 0 turns the cache off).
 /// </summary>

@@ -11,9 +11,9 @@ namespace Xuhui.Crm.Web.Features.Search;
 /// </summary>
 internal abstract class GramWriter : IAsyncDisposable
 {
-    public static async Task<GramWriter> OpenAsync(DbConnection connection, Microsoft.EntityFrameworkCore.Metadata.IEntityType grams, CancellationToken ct) => connection switch
+    public static async Task<GramWriter> OpenAsync(DbConnection connection, Microsoft.EntityFrameworkCore.Metadata.IEntityType grams, Data.WriteGate? gate, CancellationToken ct) => connection switch
     {
-        SqliteConnection sqlite => await SqliteGramWriter.OpenAsync(sqlite, grams, ct),
+        SqliteConnection sqlite => await SqliteGramWriter.OpenAsync(sqlite, grams, gate, ct),
         NpgsqlConnection postgres => new PostgresGramWriter(postgres),
         _ => throw new NotSupportedException($"no gram writer for {connection.GetType().Name}"),
     };

@@ -33,7 +33,7 @@ public static class SearchGramBacklog
         var connection = db.Database.GetDbConnection();
         try
         {
-            await using var writer = await GramWriter.OpenAsync(connection, db.Model.FindEntityType(typeof(FirmSearchGram))!, ct);
+            await using var writer = await GramWriter.OpenAsync(connection, db.Model.FindEntityType(typeof(FirmSearchGram))!, db.Gate, ct);
             var grams = new GramBatch();
             var stats = new DrainStatistics();
             var batchSize = BatchSize;

@@ -7,6 +7,7 @@ public static class SearchModule
     {
         services.AddScoped<FirmSearch>();
         services.AddSingleton<GramCountCache>();
+        services.AddSingleton<Data.Pipeline.ISaveStep, GramCountInvalidation>();
         // Imports answer once their firms commit; the search grams follow in the background (and on start, after a crash).
         services.AddSingleton<SearchBacklogState>();
         services.AddSingleton<SearchDrainDiagnostics>();

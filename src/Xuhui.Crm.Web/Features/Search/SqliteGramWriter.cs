@@ -7,7 +7,7 @@ using Xuhui.Crm.Web.Data;
 namespace Xuhui.Crm.Web.Features.Search;
 
 /// <summary>
-/// SQLite: a batch lets an officer's save in progress go first and holds the process's write gate until it commits; its
+/// SQLite: a batch lets an officer's save in progress go first and holds the host's write gate until it commits; its
 /// rows go through the one bulk row writer (a prepared single-row INSERT bound by position). While the drain runs, the
 /// connection has a large page cache and no fsync per commit; both are put back when it ends.
 /// </summary>
@@ -23,15 +23,17 @@ internal sealed class SqliteGramWriter : GramWriter
     private readonly long _synchronous;
     private readonly RowWriter _rows;
     private readonly FirmSearchGram _row = new();
+    private readonly WriteGate? _gate;
 
-    private SqliteGramWriter(SqliteConnection connection, long synchronous, IEntityType grams)
+    private SqliteGramWriter(SqliteConnection connection, long synchronous, IEntityType grams, WriteGate? gate)
     {
+        _gate = gate;
         _connection = connection;
         _synchronous = synchronous;
         _rows = new RowWriter(grams, connection);
     }
 
-    public static async Task<SqliteGramWriter> OpenAsync(SqliteConnection connection, IEntityType grams, CancellationToken ct)
+    public static async Task<SqliteGramWriter> OpenAsync(SqliteConnection connection, IEntityType grams, WriteGate? gate, CancellationToken ct)
     {
         await using var read = connection.CreateCommand();
         read.CommandText = "PRAGMA synchronous";
@@ -39,17 +41,23 @@ internal sealed class SqliteGramWriter : GramWriter
         // A batch lost to a power cut before its WAL frames reach the disk is still on the backlog (the whole
         // transaction goes, or none of it): the batches need not wait for an fsync each, the WAL stays consistent.
         await ExecuteAsync(connection, null, $"PRAGMA cache_size = -{DrainCacheKib}; PRAGMA synchronous = NORMAL", ct);
-        return new SqliteGramWriter(connection, synchronous, grams);
+        return new SqliteGramWriter(connection, synchronous, grams, gate);
     }
 
     public override async ValueTask<IDisposable?> TurnAsync(DrainStatistics stats, CancellationToken ct)
     {
+        // A context built outside the host has no gate: nothing in this process to take turns with.
+        if (_gate is null)
+        {
+            return null;
+        }
+
         // An officer's save in progress goes first (PostgreSQL locks rows, not the file).
         stats.Yielded.Start();
-        await WriteGate.YieldToSavesAsync(YieldLimit, ct);
+        await _gate.YieldToSavesAsync(YieldLimit, ct);
         stats.Yielded.Stop();
         // Saves arriving during the batch wait for its commit in process instead of polling the lock.
-        return await WriteGate.BatchAsync(ct);
+        return await _gate.BatchAsync(ct);
     }
 
     public override Task WriteAsync(DbTransaction tx, GramBatch grams, CancellationToken ct)

@@ -797,5 +797,7 @@ public static class English
         ["每日提醒摘要"] = "Daily digest",
         ["月末快照"] = "Month-end snapshot",
         ["每日数据库备份"] = "Nightly backup",
+        ["企业 {0} 在导入期间被他人修改，未写入任何数据，请重新导入"] = "Firm {0} was changed by someone else during the import; nothing was written, import again",
+        ["联系人 {0} 在导入期间被他人修改，未写入任何数据，请重新导入"] = "Contact {0} was changed by someone else during the import; nothing was written, import again",
     };
 }
