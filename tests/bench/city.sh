@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The city-scale benchmark (issues 8 and 10), in one command. City scale is 1,000,000 firms and ten times the rest of
+# The city-scale benchmark, in one command. City scale is 1,000,000 firms and ten times the rest of
 # the district (200,000 cases with stage histories, 5,000,000 visits, 1,000,000 open tasks, 2,000 officers). It
 # generates that data set into SQLite with the service's generator (cached under $CITY_DIR), copies it into a
 # PostgreSQL database migrated by the service's PostgreSQL migrations with binary COPY (the `copy-to-postgres` verb),
@@ -102,7 +102,7 @@ KEY=$("$ROOT/tests/bench/cache-key.sh" "$ROOT")
 
 database() { echo "$WORK/$1-$2-s$SEED-$TODAY-$KEY.db"; }
 
-# generate KIND FIRMS: "city" is ten times the district's proportions per 20 times the firms (issue 8), "district"
+# generate KIND FIRMS: "city" is ten times the district's proportions per 20 times the firms, "district"
 # the generator's own (50,000 firms → 20,000 cases, 500,000 visits, 100,000 open tasks, 200 officers).
 generate() {
   local kind=$1 firms=$2 db extra=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# "No page over 1 s at 50,000 firms" (issue 5): starts the service (Release, Production, no jobs) on a fresh copy of the
+# "No page over 1 s at 50,000 firms": starts the service (Release, Production, no jobs) on a fresh copy of the
 # cached 50k benchmark database (never the cached file itself), signs in an officer with a cookie and times each main
 # page with tests/bench/pages.py. Not part of tests/run.sh.
 #   tests/bench/pages.sh [--db FILE] [--runs N] [--no-build] [--port N] [--service-log FILE]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark, in one command (issue 8). For each scale it generates a synthetic database (cached under
+# The benchmark, in one command. For each scale it generates a synthetic database (cached under
 # $BENCH_DIR, keyed by the generator's and the migrations' sources), starts the service in Production on a fresh copy,
 # drives it with wrk at 32 connections (once as is, once with wrk pinned to core 1 and the service to core 0),
 # records the service's peak memory (VmHWM), then times the in-process measures and their hand-written SQL

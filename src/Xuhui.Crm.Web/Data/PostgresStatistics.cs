@@ -12,7 +12,7 @@ public static class PostgresStatistics
     /// At a million firms the gram table has ~69 M rows; from the default sample PostgreSQL estimated 2,521 distinct
     /// grams, so a pair 125 firms have was expected to have ~10,000, and a two-row search page was planned as a
     /// parallel scan (Gather with a worker process per request, 11 ms). With 2,000 it estimates 10,417 distinct and 250
-    /// rows, and plans the plain index walk (issue 10; tests/bench/CITY.md shows the plans). ANALYZE reads a larger
+    /// rows, and plans the plain index walk (tests/bench/CITY.md shows the plans). ANALYZE reads a larger
     /// sample: ~12 s for the gram table at a million firms, which autovacuum and the bulk copy pay, not requests.
     /// </summary>
     public const int GramStatisticsTarget = 2000;

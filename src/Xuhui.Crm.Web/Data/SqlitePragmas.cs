@@ -9,7 +9,7 @@ namespace Xuhui.Crm.Web.Data;
 /// Per-connection SQLite settings: an 8 MB page cache and temporary sort tables in memory. They are applied once per
 /// physical connection: EF opens a pooled connection for every query, and re-running the pragmas each time cost a
 /// statement per query. The cache is per connection, and under 32 concurrent requests the pool holds a connection per
-/// busy thread; at 64 MB each the service passed 500 MB at district scale (issue 8). With the name in the gram key a common
+/// busy thread; at 64 MB each the service passed 500 MB at district scale. With the name in the gram key a common
 /// character's count reads 3× the pages, and at 16 MB the service reached 457 MB; at 8 MB, 335 MB.
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Xuhui.Crm.Web.Seeding;
 
-/// <summary>Scale knobs of a synthetic data set. <see cref="ForFirms"/> keeps the district proportions of issue 8.</summary>
+/// <summary>Scale knobs of a synthetic data set. <see cref="ForFirms"/> keeps the proportions of a real district.</summary>
 public sealed record SyntheticOptions
 {
     public int Seed { get; init; } = 42;

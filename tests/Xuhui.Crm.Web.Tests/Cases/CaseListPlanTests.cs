@@ -9,7 +9,7 @@ namespace Xuhui.Crm.Web.Tests.Cases;
 
 /// <summary>
 /// The pipeline list (GET /api/cases?program=&amp;stage=) pages in stage-since order straight off an index: the query of
-/// CasesApi.List, through EXPLAIN QUERY PLAN, sorts nothing (issue 8: at district scale a stage holds thousands of cases).
+/// CasesApi.List, through EXPLAIN QUERY PLAN, sorts nothing (at district scale a stage holds thousands of cases).
 /// </summary>
 // Reads SQLite's EXPLAIN QUERY PLAN.
 [Trait("Provider", "SqliteOnly")]

@@ -16,7 +16,7 @@ using Xuhui.Crm.Web.Shared.Firms;
 namespace Xuhui.Crm.Web.Tests.Firms;
 
 /// <summary>
-/// The co-officers of a list page come in the page's own statement, aggregated into one column per firm (issue 8):
+/// The co-officers of a list page come in the page's own statement, aggregated into one column per firm:
 /// their ids must still be complete and ascending on every page path (the compiled 1-2 character one and the general
 /// one) and on the detail, and a page must stay one statement.
 /// </summary>

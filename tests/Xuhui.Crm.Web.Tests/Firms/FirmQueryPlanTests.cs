@@ -61,9 +61,9 @@ public sealed class FirmQueryPlanTests(CrmFactory factory) : IClassFixture<CrmFa
     [InlineData("q=智能&tier=key", null)]
     public async Task A_text_search_pages_in_name_order_off_the_gram_key_without_sorting_its_matches(string filter, string? sort)
     {
-        // Before the gram key carried the name (issue 8): SEARCH g USING COVERING INDEX sqlite_autoindex_FirmSearchGrams_1
+        // Before the gram key carried the name: SEARCH g USING COVERING INDEX sqlite_autoindex_FirmSearchGrams_1
         // (Gram=?), SEARCH f USING INTEGER PRIMARY KEY, USE TEMP B-TREE FOR ORDER BY: every match read and sorted per page.
-        // Longer queries and filtered ones walk the same key, confirming each candidate on its firm row (issue 10).
+        // Longer queries and filtered ones walk the same key, confirming each candidate on its firm row.
         var plan = await PlanAsync(Parse(filter) with { Sort = sort }, paged: true);
         var text = string.Join("\n", plan);
 

@@ -11,7 +11,7 @@ namespace Xuhui.Crm.Web.Tests.Firms;
 /// <summary>
 /// A text search is ordered by the gram row's own columns, on both providers. Ordered by the firm's name instead,
 /// PostgreSQL at a million firms chose to walk the firms' name index and probe each firm's grams until a page was
-/// full: 14 s for a pair 149 firms have (issue 10, tests/bench/CITY.md). A test database is too small for the
+/// full: 14 s for a pair 149 firms have (tests/bench/CITY.md). A test database is too small for the
 /// planner to show that choice, so this pins the statement's shape; the city benchmark prints the plans.
 /// </summary>
 public sealed partial class FirmSearchOrderTests(CrmFactory factory) : IClassFixture<CrmFactory>

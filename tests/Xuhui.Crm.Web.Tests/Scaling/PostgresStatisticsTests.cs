@@ -7,7 +7,7 @@ namespace Xuhui.Crm.Web.Tests.Scaling;
 
 /// <summary>
 /// At a million firms PostgreSQL's default sample misjudged how many firms share a gram by 40× and planned a search
-/// page as a parallel scan (issue 10). The service raises that column's statistics target when it migrates.
+/// page as a parallel scan. The service raises that column's statistics target when it migrates.
 /// </summary>
 [Trait("Provider", "PostgresOnly")]
 public sealed class PostgresStatisticsTests(CrmFactory factory) : IClassFixture<CrmFactory>

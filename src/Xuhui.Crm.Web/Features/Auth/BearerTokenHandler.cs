@@ -27,7 +27,7 @@ public sealed class BearerTokenHandler(
 
     /// <summary>
     /// Compiled once: this query runs on every API request, and EF's per-call work for a LINQ query (parameter
-    /// extraction, the query-cache lookup by expression tree) was a visible part of the per-request CPU (issue 8).
+    /// extraction, the query-cache lookup by expression tree) was a visible part of the per-request CPU.
     /// </summary>
     internal static readonly Func<CrmDbContext, string, DateTime, CancellationToken, Task<Found?>> FindToken =
         EF.CompileAsyncQuery((CrmDbContext db, string hash, DateTime now, CancellationToken ct) => db.AccessTokens.AsNoTracking()

@@ -13,6 +13,8 @@ public static partial class StatusNotes
 
     public const string Baseline = "迁移前状态基线";
 
+    public const string Imported = "批量导入登记";
+
     /// <summary>How the two transfer notes read in the catalogue (see <see cref="MovedTo"/>, <see cref="MovedFrom"/>).</summary>
     private const string MovedToFormat = "迁往{0}";
 
@@ -31,7 +33,7 @@ public static partial class StatusNotes
             return note;
         }
 
-        if (note is Registered or Baseline)
+        if (note is Registered or Baseline or Imported)
         {
             return Text.T(note);
         }

@@ -7,7 +7,6 @@ using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
-using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
@@ -55,7 +54,7 @@ internal sealed partial class ImportStager
         {
             Status = FirmStatus.Active,
             EffectiveOn = firm.EstablishedOn is { } est && est <= today ? est : today,
-            Note = Text.T("批量导入登记"),
+            Note = StatusNotes.Imported,
             RecordedById = userId,
             RecordedAt = _now,
         });
