@@ -7,6 +7,7 @@ using Xuhui.Crm.Web.Features.Firms;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Features.Reference;
 using Xuhui.Crm.Web.Shared;
+using Xuhui.Crm.Web.Shared.Localisation;
 
 namespace Xuhui.Crm.Web.Features.Imports;
 
