@@ -28,11 +28,7 @@ public static class FirmQueries
 
     public static async Task<FirmRead> ReadAsync(CrmDbContext db, long id, CadenceOptions cadence, CancellationToken ct)
     {
-        FirmColumns? firm = null;
-        await foreach (var row in FirmWithDetails(db, id).WithCancellation(ct))
-        {
-            firm = row;
-        }
+        var firm = await ColumnsAsync(db, id, ct);
 
         // A merge archives the duplicate and nothing un-archives a firm, so a visible firm that is not archived was
         // never merged: only a missing or archived one needs the merge lookup (one query fewer on the common path).
@@ -50,7 +46,9 @@ public static class FirmQueries
 
     public static async Task<Outcome<HnteCheckResult>> HnteCheckAsync(CrmDbContext db, long id, DateOnly? asOf, TimeProvider clock, CancellationToken ct)
     {
-        var firm = await db.Firms.AsNoTracking().Include(f => f.Financials).FirstOrDefaultAsync(f => f.Id == id, ct);
+        // The detail's projection (one statement, no entity materialised) carries every fact the check reads.
+        var firm = await ColumnsAsync(db, id, ct);
+
         if (firm is null)
         {
             return Outcome.NotFound(Messages.FirmNotFound(id));
@@ -60,7 +58,7 @@ public static class FirmQueries
             firm.EstablishedOn,
             firm.Headcount,
             firm.RdHeadcount,
-            firm.Financials.OrderBy(f => f.Year)
+            (firm.Financials ?? [])
                 .Select(f => new YearFinancials(f.Year, f.SalesRevenue, f.RdExpense, f.RdExpenseInChina, f.HighTechRevenue, f.TotalRevenue))
                 .ToList(),
             firm.InventionPatents,
@@ -102,6 +100,17 @@ public static class FirmQueries
             .OrderBy(s => s.EffectiveOn).ThenBy(s => s.Id)
             .Select(s => new StatusChangeDto(s.Id, s.Status, s.EffectiveOn, s.Note, s.RecordedById, s.RecordedAt))
             .ToListAsync(ct)).ConvertAll(s => s with { Note = StatusNotes.Show(s.Note) }));
+    }
+
+    private static async Task<FirmColumns?> ColumnsAsync(CrmDbContext db, long id, CancellationToken ct)
+    {
+        FirmColumns? firm = null;
+        await foreach (var row in FirmWithDetails(db, id).WithCancellation(ct))
+        {
+            firm = row;
+        }
+
+        return firm;
     }
 
     private static AuditChange MaskContactChange(AuditChange c) => c.Field switch

@@ -1,3 +1,4 @@
+using Xuhui.Crm.Domain.Firms;
 using Xuhui.Crm.Web.Data;
 using Xuhui.Crm.Web.Features.Search;
 
@@ -28,6 +29,14 @@ public enum ImportField
     Stage,
     CertificateNumber,
     CertificateIssuedOn,
+}
+
+/// <summary>How a plain firm field's cell is read: by the type of the firm property it lands in.</summary>
+public enum ImportKind
+{
+    Text,
+    WholeNumber,
+    Date,
 }
 
 /// <summary>Recognises the usual Chinese and English headers of the district's sheets.</summary>
@@ -66,7 +75,23 @@ public static class ImportFields
         .DistinctBy(x => x.Key)
         .ToDictionary(x => x.Key, x => x.Field);
 
+    /// <summary>The firm fields read by a rule of their own in <see cref="ImportValues"/> rather than by their type.</summary>
+    private static readonly HashSet<ImportField> OwnRules =
+        [ImportField.CreditCode, ImportField.Zone, ImportField.Industry, ImportField.Ownership, ImportField.Tier, ImportField.TechField];
+
+    private static readonly Dictionary<ImportField, ImportKind> Kinds = Enum.GetValues<ImportField>()
+        .Where(f => IsFirmField(f) && !OwnRules.Contains(f))
+        .Select(f => (Field: f, Kind: KindOfType(typeof(Firm).GetProperty(f.ToString())!.PropertyType)))
+        .Where(x => x.Kind is not null)
+        .ToDictionary(x => x.Field, x => x.Kind!.Value);
+
     public static bool IsFirmField(ImportField f) => f < ImportField.ContactName;
+
+    /// <summary>How a plain firm field is read (null: a special field, or not a firm field).</summary>
+    public static ImportKind? KindOf(ImportField f) => Kinds.TryGetValue(f, out var kind) ? kind : null;
+
+    /// <summary>The plain firm fields of <paramref name="kind"/>.</summary>
+    public static IEnumerable<ImportField> OfKind(ImportKind kind) => Kinds.Where(k => k.Value == kind).Select(k => k.Key);
 
     /// <summary>Normalised header text: NFKC, no white space, lower case, without a trailing "*" or "（必填）".</summary>
     public static string Key(string? header)
@@ -96,6 +121,14 @@ public static class ImportFields
 
         return false;
     }
+
+    private static ImportKind? KindOfType(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(string) => ImportKind.Text,
+        var t when t == typeof(int) => ImportKind.WholeNumber,
+        var t when t == typeof(DateOnly) => ImportKind.Date,
+        _ => null,
+    };
 
     public static string Camel(ImportField f) => char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..];
 

@@ -208,11 +208,10 @@ internal sealed partial class ImportStager
             "zone" => ImportField.Zone,
             "industry" => ImportField.Industry,
             "techField" => ImportField.TechField,
-            "headcount" => ImportField.Headcount,
             "rdHeadcount" => row.Values.ContainsKey(ImportField.RdHeadcount) ? ImportField.RdHeadcount : ImportField.Headcount,
-            "inventionPatents" => ImportField.InventionPatents,
-            "coreIpCount" => ImportField.CoreIpCount,
-            _ => null,
+            // A plain integer field's rule answers under its own (camelCase) name.
+            _ => Enum.TryParse<ImportField>(key, ignoreCase: true, out var named) && ImportFields.Camel(named) == key
+                && ImportFields.KindOf(named) is ImportKind.WholeNumber ? named : null,
         };
         return field is { } f && (row.Values.ContainsKey(f) || f is ImportField.Name or ImportField.CreditCode) ? f : null;
     }

@@ -15,12 +15,10 @@ namespace Xuhui.Crm.Web.Features.Imports;
 public sealed class ImportValues(ReferenceData reference, string district, Microsoft.EntityFrameworkCore.Metadata.IModel? model = null)
 {
     /// <summary>The column each text field lands in, for its length rule.</summary>
-    private static readonly Dictionary<ImportField, (Type Entity, string Property)> TextColumns = new()
+    private static readonly Dictionary<ImportField, (Type Entity, string Property)> TextColumns = new(
+        ImportFields.OfKind(ImportKind.Text).Select(f => KeyValuePair.Create(f, (typeof(Firm), f.ToString()))))
     {
-        [ImportField.Name] = (typeof(Firm), nameof(Firm.Name)),
         [ImportField.CreditCode] = (typeof(Firm), nameof(Firm.CreditCode)),
-        [ImportField.EnglishName] = (typeof(Firm), nameof(Firm.EnglishName)),
-        [ImportField.Address] = (typeof(Firm), nameof(Firm.Address)),
         [ImportField.TechField] = (typeof(Firm), nameof(Firm.TechField)),
         [ImportField.ContactName] = (typeof(Contact), nameof(Contact.Name)),
         [ImportField.ContactTitle] = (typeof(Contact), nameof(Contact.Title)),
@@ -72,7 +70,7 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
     private object? ConvertChecked(ImportField field, string text, string? program, out string? error)
     {
         if (field is ImportField.Zone or ImportField.Industry or ImportField.Ownership or ImportField.Tier or ImportField.Program
-            or ImportField.Stage or ImportField.EstablishedOn or ImportField.CertificateIssuedOn or ImportField.TechField)
+            or ImportField.Stage or ImportField.CertificateIssuedOn or ImportField.TechField || ImportFields.KindOf(field) is ImportKind.Date)
         {
             var key = (field, text, field == ImportField.Stage ? program : null);
             if (!_memo.TryGetValue(key, out var known))
@@ -98,9 +96,6 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
         {
             case ImportField.CreditCode:
                 return CreditCode.Normalize(text);
-            case ImportField.Name:
-            case ImportField.EnglishName:
-            case ImportField.Address:
             case ImportField.ContactName:
             case ImportField.ContactTitle:
             case ImportField.ContactEmail:
@@ -110,27 +105,8 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
                 return Collapse(text.Normalize(System.Text.NormalizationForm.FormKC));
             case ImportField.TechField:
                 return text.Normalize(System.Text.NormalizationForm.FormKC).Trim();
-            case ImportField.EstablishedOn:
             case ImportField.CertificateIssuedOn:
-                if (TryDate(text, out var date))
-                {
-                    return date;
-                }
-
-                error = Text.F("无法识别的日期「{0}」，应如 2021-03-15，且在 1900–2100 年之间", text);
-                return null;
-            case ImportField.Headcount:
-            case ImportField.RdHeadcount:
-            case ImportField.InventionPatents:
-            case ImportField.CoreIpCount:
-                var n = text.Normalize(System.Text.NormalizationForm.FormKC).Replace(",", string.Empty, StringComparison.Ordinal).Trim();
-                if (decimal.TryParse(n, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d) && d is >= int.MinValue and <= int.MaxValue)
-                {
-                    return (int)d;
-                }
-
-                error = Text.F("应为整数，实际为「{0}」", text);
-                return null;
+                return ReadDate(text, out error);
             case ImportField.Zone:
                 var zone = Match(text, reference.ZonesOf(district).Select(z => (z.Code, z.NameZh, z.NameEn)));
                 if (zone is null)
@@ -187,8 +163,39 @@ public sealed class ImportValues(ReferenceData reference, string district, Micro
 
                 return stage;
             default:
-                return text;
+                return ImportFields.KindOf(field) switch
+                {
+                    ImportKind.Text => Collapse(text),
+                    ImportKind.WholeNumber => ReadInteger(text, out error),
+                    ImportKind.Date => ReadDate(text, out error),
+                    _ => text,
+                };
         }
+    }
+
+    private static DateOnly? ReadDate(string text, out string? error)
+    {
+        error = null;
+        if (TryDate(text, out var date))
+        {
+            return date;
+        }
+
+        error = Text.F("无法识别的日期「{0}」，应如 2021-03-15，且在 1900–2100 年之间", text);
+        return null;
+    }
+
+    private static int? ReadInteger(string text, out string? error)
+    {
+        error = null;
+        var n = text.Normalize(System.Text.NormalizationForm.FormKC).Replace(",", string.Empty, StringComparison.Ordinal).Trim();
+        if (decimal.TryParse(n, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d) && d is >= int.MinValue and <= int.MaxValue)
+        {
+            return (int)d;
+        }
+
+        error = Text.F("应为整数，实际为「{0}」", text);
+        return null;
     }
 
     public static bool TryDate(string text, out DateOnly date)

@@ -8,9 +8,12 @@ using Xuhui.Crm.Web.Shared;
 
 namespace Xuhui.Crm.Web.Features.Firms.Pages;
 
-/// <summary>The profile fields an officer edits on the page; the rest of the firm travels unchanged.</summary>
+/// <summary>
+/// The profile fields an officer edits on the page; the rest of the firm travels unchanged. The New page's form extends
+/// it with the fields only a registration sets, and both pages render these fields from <c>_FirmFields</c>.
+/// </summary>
 [WritesTo(typeof(Firm))]
-public sealed class FirmForm
+public class FirmForm
 {
     public string? Name { get; set; }
     public string? EnglishName { get; set; }

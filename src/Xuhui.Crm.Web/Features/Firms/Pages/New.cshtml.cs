@@ -23,23 +23,16 @@ namespace Xuhui.Crm.Web.Features.Firms.Pages;
 [Authorize(Policy = Policies.Writer)]
 public sealed class NewModel(CrmDbContext db, ReferenceData reference, TimeProvider clock, IOptions<CrmOptions> options, UiText t) : PageModel
 {
-    public sealed class NewFirm
+    /// <summary>The edit form's fields plus those only a registration sets.</summary>
+    [WritesTo(typeof(Firm))]
+    public sealed class NewFirm : FirmForm
     {
-        public string? Name { get; set; }
         public string? CreditCode { get; set; }
         public bool IsProspect { get; set; }
         public bool CreditCodeOverride { get; set; }
         public string? CreditCodeOverrideReason { get; set; }
-        public string? EnglishName { get; set; }
-        public string? Address { get; set; }
-        public string? Zone { get; set; }
-        public string? Industry { get; set; }
         public Ownership? Ownership { get; set; }
         public DateOnly? EstablishedOn { get; set; }
-        public FirmTier Tier { get; set; } = FirmTier.Regular;
-        public int? Headcount { get; set; }
-        public int? RdHeadcount { get; set; }
-        public string? TechField { get; set; }
         public long? LeadOfficerId { get; set; }
     }
 
@@ -59,27 +52,19 @@ public sealed class NewModel(CrmDbContext db, ReferenceData reference, TimeProvi
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var request = new FirmDto
+        var registration = new FirmDto
         {
-            Name = Form.Name?.Trim() ?? string.Empty,
             CreditCode = Blank(Form.CreditCode),
             IsProspect = Form.IsProspect,
             CreditCodeOverride = Form.CreditCodeOverride,
             CreditCodeOverrideReason = Blank(Form.CreditCodeOverrideReason),
-            EnglishName = Blank(Form.EnglishName),
-            Address = Blank(Form.Address),
-            Zone = Blank(Form.Zone),
-            Industry = Blank(Form.Industry),
             Ownership = Form.Ownership,
             EstablishedOn = Form.EstablishedOn,
-            Tier = Form.Tier,
-            Headcount = Form.Headcount,
-            RdHeadcount = Form.RdHeadcount,
-            TechField = Blank(Form.TechField),
             LeadOfficerId = User.IsManager() ? Form.LeadOfficerId : User.UserId(),
             // The form has no district field: a city admin's firm goes to the deployment's home district.
             District = db.District ?? options.Value.District,
         };
+        var request = Form.ApplyTo(registration, registration.Version) with { Name = Form.Name?.Trim() ?? string.Empty };
         var outcome = await CreateFirm.HandleAsync(new(request), User, new FirmServices(db, reference, clock, options), ct);
         if (outcome.IsOk)
         {
