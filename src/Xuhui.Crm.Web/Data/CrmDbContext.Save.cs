@@ -31,7 +31,4 @@ public sealed partial class CrmDbContext
     /// <summary>Saves take the async path only: the pipeline's steps await (the write gate, the follow-up writes).</summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="AuditRows.Format"/>
-    internal static string? Format(object? value) => AuditRows.Format(value);
 }

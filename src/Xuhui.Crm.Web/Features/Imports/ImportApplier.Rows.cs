@@ -73,7 +73,7 @@ internal sealed partial class ImportApplier
             }
 
             var columns = update.Changes.Select(c => c.Property).ToList();
-            if (update.Changes.Any(c => c.Property is nameof(Firm.Name) or nameof(Firm.EnglishName)))
+            if (update.Changes.Any(c => FirmSearchText.Fields.Contains(c.Property)))
             {
                 firm.SearchText = firm.SearchableText();
                 columns.Add(nameof(Firm.SearchText));

@@ -7,6 +7,7 @@ using Xuhui.Crm.Domain.Time;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Domain.Visits;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Data.Pipeline;
 using Xuhui.Crm.Web.Shared;
 using Xuhui.Crm.Web.Shared.Localisation;
 
@@ -66,7 +67,7 @@ public static class DeactivateUser
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         var summary = new HandOverSummary(led, co, cases.Count, tasks.Count, reports.Count);
         UserAudit.Record(db, user, "deactivated", before, passwordChanged: false,
-            new AuditChange("HandOverTo", null, CrmDbContext.Format(successor.Id)),
+            new AuditChange("HandOverTo", null, AuditRows.Format(successor.Id)),
             new AuditChange("HandedOver", null, $"firms={led}, coOfficerFirms={co}, cases={cases.Count}, tasks={tasks.Count}, reports={reports.Count}"));
         await db.SaveChangesAsync(ct);
         return Outcome.Ok(summary);

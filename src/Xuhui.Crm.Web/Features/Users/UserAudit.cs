@@ -4,6 +4,7 @@ using Xuhui.Crm.Domain.Auditing;
 using Xuhui.Crm.Domain.Targets;
 using Xuhui.Crm.Domain.Users;
 using Xuhui.Crm.Web.Data;
+using Xuhui.Crm.Web.Data.Pipeline;
 using Xuhui.Crm.Web.Features.Search;
 using Xuhui.Crm.Web.Features.Contacts;
 using Xuhui.Crm.Web.Shared;
@@ -37,9 +38,9 @@ public static class UserAudit
         Compare(changes, nameof(User.DisplayName), before?.DisplayName, after.DisplayName);
         Compare(changes, nameof(User.Email), before?.Email, after.Email);
         Compare(changes, nameof(User.Role), before?.Role, after.Role);
-        Compare(changes, nameof(User.SupervisorId), CrmDbContext.Format(before?.SupervisorId), CrmDbContext.Format(after.SupervisorId));
+        Compare(changes, nameof(User.SupervisorId), AuditRows.Format(before?.SupervisorId), AuditRows.Format(after.SupervisorId));
         Compare(changes, nameof(User.DistrictCode), before?.District, after.District);
-        Compare(changes, nameof(User.IsActive), before is null ? null : CrmDbContext.Format(before.IsActive), CrmDbContext.Format(after.IsActive));
+        Compare(changes, nameof(User.IsActive), before is null ? null : AuditRows.Format(before.IsActive), AuditRows.Format(after.IsActive));
         if (passwordChanged)
         {
             changes.Add(new AuditChange("Password", null, PasswordSet));
